@@ -1,0 +1,1 @@
+"""Django settings, split by where coplanner runs: base, dev, test, production."""

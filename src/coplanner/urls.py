@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from coplanner.accounts import views as account_views
+from coplanner.planning import views as planning_views
+from coplanner.roster import views as roster_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("classes/", roster_views.classroom_list, name="classroom_list"),
+    path(
+        "classes/<int:classroom_id>/",
+        roster_views.classroom_detail,
+        name="classroom_detail",
+    ),
+    path(
+        "students/<int:student_id>/week/",
+        planning_views.student_week,
+        name="student_week",
+    ),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,142 @@
+"""What students say: preferences with reasons, goals and reflections."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Rating(models.IntegerChoices):
+    DONT_LIKE = -1, _("Don't like")
+    OKAY = 0, _("Okay")
+    LIKE = 1, _("Like")
+    LOVE = 2, _("Love")
+
+
+class Reason(models.TextChoices):
+    TOO_HARD = "too_hard", _("Too hard")
+    TOO_EASY = "too_easy", _("Too easy")
+    BORING = "boring", _("Boring")
+    NOISY = "noisy", _("Too noisy")
+    PEOPLE = "people", _("I like the people")
+    LEARN_A_LOT = "learn_a_lot", _("I learn a lot")
+    FUN = "fun", _("It is fun")
+    QUIET = "quiet", _("It is quiet")
+    OTHER = "other", _("Something else")
+
+
+class Preference(models.Model):
+    """A student's rating of an activity, with an optional reason.
+
+    Answers are kept: a new answer marks the previous one superseded instead of
+    overwriting it, so the conference can see how a view changed.
+    """
+
+    student = models.ForeignKey(
+        "roster.Student", on_delete=models.CASCADE, related_name="preferences"
+    )
+    activity = models.ForeignKey(
+        "curriculum.Activity", on_delete=models.CASCADE, related_name="preferences"
+    )
+    rating = models.SmallIntegerField(choices=Rating.choices)
+    reason = models.CharField(max_length=16, choices=Reason.choices, blank=True)
+    reason_text = models.CharField(max_length=500, blank=True)
+    answered_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["student", "activity", "-answered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "activity"],
+                condition=Q(superseded_at__isnull=True),
+                name="one_current_preference",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=-1) & Q(rating__lte=2),
+                name="preference_rating_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"student {self.student_id} rates activity {self.activity_id}: {self.rating}"
+
+
+class Goal(models.Model):
+    """Something the student wants to get better at, in their own words."""
+
+    student = models.ForeignKey(
+        "roster.Student", on_delete=models.CASCADE, related_name="goals"
+    )
+    text = models.CharField(max_length=500)
+    skill = models.ForeignKey(
+        "curriculum.Skill",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    achieved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["student", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"goal {self.pk} of student {self.student_id}"
+
+
+class Reflection(models.Model):
+    """How the week went for the student, written at its end."""
+
+    student = models.ForeignKey(
+        "roster.Student", on_delete=models.CASCADE, related_name="reflections"
+    )
+    week_start = models.DateField()
+    goal_moved = models.BooleanField(null=True, blank=True)
+    note = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["student", "-week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "week_start"], name="one_reflection_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"reflection of student {self.student_id}, week of {self.week_start}"
+
+
+class ReflectionRating(models.Model):
+    """How one activity went, with the same faces as the survey."""
+
+    reflection = models.ForeignKey(
+        Reflection, on_delete=models.CASCADE, related_name="ratings"
+    )
+    activity = models.ForeignKey(
+        "curriculum.Activity", on_delete=models.CASCADE, related_name="+"
+    )
+    rating = models.SmallIntegerField(choices=Rating.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reflection", "activity"], name="one_rating_per_activity"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=-1) & Q(rating__lte=2),
+                name="reflection_rating_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"activity {self.activity_id}: {self.rating}"
