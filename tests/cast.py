@@ -141,6 +141,17 @@ def build_cast() -> Cast:
         colour="#d07b4f",
     )
     counting.skills.add(count)
+    puzzles = Activity.objects.create(
+        school=school,
+        code="puzzles",
+        name="Number puzzles",
+        subject=math,
+        modality="other",
+        capacity=None,
+        icon="puzzle",
+        colour="#4fa0d0",
+    )
+    puzzles.skills.add(count)
     return Cast(
         school=school,
         room1=room1,

@@ -15,7 +15,10 @@ DEFAULT_SETTINGS = "coplanner.settings.dev"
 
 
 # Modules that add the database-free commands; each has ``register(subparsers)``.
-ENGINE_COMMAND_MODULES: tuple[str, ...] = ()
+ENGINE_COMMAND_MODULES: tuple[str, ...] = (
+    "coplanner.engine.planner.commands",
+    "coplanner.engine.mastery.commands",
+)
 
 
 def build_engine_parser() -> argparse.ArgumentParser:

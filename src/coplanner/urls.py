@@ -17,6 +17,11 @@ urlpatterns = [
         name="classroom_detail",
     ),
     path(
+        "classes/<int:classroom_id>/draft/",
+        roster_views.classroom_draft,
+        name="classroom_draft",
+    ),
+    path(
         "students/<int:student_id>/week/",
         planning_views.student_week,
         name="student_week",

@@ -20,7 +20,7 @@ from coplanner.curriculum.models import (
 )
 from coplanner.demo.generate import DemoSchool, generate_demo_school
 from coplanner.mastery.models import Evidence, EvidenceKind
-from coplanner.planning.models import MustDo
+from coplanner.planning.models import MustDo, Plan
 from coplanner.roster.models import Classroom, Guardian, School, Staff, Student
 from coplanner.voice.models import Goal, Preference, Reason
 
@@ -60,7 +60,9 @@ def _remove_previous_demo(demo: DemoSchool) -> None:
         | Q(guardian__children__school__slug=DEMO_SLUG)
     )
     User.objects.filter(Q(username__in=usernames) | earlier).delete()
-    # Classrooms hold on to the week template, so they go first.
+    # Plans hold on to blocks and activities, and classrooms to the week
+    # template, so they go first.
+    Plan.objects.filter(student__school__slug=DEMO_SLUG).delete()
     Classroom.objects.filter(school__slug=DEMO_SLUG).delete()
     School.objects.filter(slug=DEMO_SLUG).delete()
     Skill.objects.filter(code__in=[skill.code for skill in demo.skills]).delete()

@@ -1,8 +1,13 @@
+from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from coplanner.accounts.access import access_classrooms
+from coplanner.planning.actions import propose_class_drafts
 from coplanner.planning.models import PlanStatus
 from coplanner.planning.queries import get_plans_by_student, get_week_start
 
@@ -41,3 +46,58 @@ def classroom_list(request: HttpRequest) -> HttpResponse:
         student_count=Count("students", distinct=True)
     )
     return render(request, "roster/classroom_list.html", {"classrooms": classrooms})
+
+
+@require_POST
+def classroom_draft(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    """Draft this week's plans of a class with the planner, then show the class."""
+    classroom = get_object_or_404(
+        access_classrooms(request.user).select_related("school", "week_template"),
+        pk=classroom_id,
+    )
+    result = propose_class_drafts(classroom, get_week_start(), request.user)
+    if result.has_plans:
+        messages.success(
+            request,
+            ngettext(
+                "Drafted %(count)d plan in %(seconds).0f seconds. Open a student "
+                "to see the week and the reason for each block.",
+                "Drafted %(count)d plans in %(seconds).0f seconds. Open a student "
+                "to see the week and the reason for each block.",
+                result.drafted,
+            )
+            % {"count": result.drafted, "seconds": max(result.seconds, 1)},
+        )
+        if result.skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d draft was changed by someone while the planner "
+                    "worked, so it was left as it was.",
+                    "%(count)d drafts were changed by someone while the planner "
+                    "worked, so they were left as they were.",
+                    result.skipped,
+                )
+                % {"count": result.skipped},
+            )
+    elif result.status == "nothing_to_do":
+        messages.info(
+            request,
+            _("Every plan of this class is in conference or agreed: nothing to draft."),
+        )
+    elif result.status == "infeasible":
+        messages.error(
+            request,
+            _("No week fits every rule. Change what is named below, then draft again."),
+        )
+        for conflict in result.conflicts:
+            messages.error(request, f"{conflict.message} {conflict.fix}")
+    else:
+        messages.error(
+            request,
+            _(
+                "The planner ran out of time before finding a week. Try again; "
+                "if it happens again, ask your school leader to check the rules."
+            ),
+        )
+    return redirect("classroom_detail", classroom_id=classroom.pk)

@@ -1,6 +1,12 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from coplanner.demo.load import load_demo_school
+from coplanner.mastery.actions import record_mastery_fit
+from coplanner.planning.actions import propose_class_drafts
+from coplanner.planning.queries import get_week_start
+
+# Seconds the planner may think per class when the demo drafts its plans.
+DEMO_DRAFT_SECONDS = 6.0
 
 
 class Command(BaseCommand):
@@ -16,8 +22,15 @@ class Command(BaseCommand):
             default=1,
             help="The same seed always gives the same school (default 1).",
         )
+        parser.add_argument(
+            "--no-plans",
+            action="store_true",
+            help="Load people, skills and evidence only: no mastery fit, no drafts.",
+        )
 
-    def handle(self, *args: object, seed: int, **options: object) -> None:
+    def handle(
+        self, *args: object, seed: int, no_plans: bool, **options: object
+    ) -> None:
         summary = load_demo_school(seed)
         counts = summary.counts
         self.stdout.write(
@@ -28,6 +41,20 @@ class Command(BaseCommand):
                 f"{counts['evidence']} pieces of evidence."
             )
         )
+        if not no_plans:
+            fit = record_mastery_fit(summary.school)
+            self.stdout.write(
+                f"Fitted knowledge tracing: {fit.estimates} mastery estimates "
+                f"in {fit.seconds:.1f} s."
+            )
+            for classroom in summary.school.classrooms.order_by("-grade"):
+                draft = propose_class_drafts(
+                    classroom, get_week_start(), None, DEMO_DRAFT_SECONDS
+                )
+                self.stdout.write(
+                    f"Drafted this week's plans of {classroom.name}: "
+                    f"{draft.drafted} plans ({draft.status}) in {draft.seconds:.1f} s."
+                )
         self.stdout.write("\nDemo logins (every password is the same):")
         width = max(len(login.username) for login in summary.logins)
         for login in summary.logins:

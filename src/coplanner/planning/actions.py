@@ -1,0 +1,127 @@
+"""Writes of plans: drafting a class's week with the planner."""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from coplanner.engine.planner.plan import Conflict
+from coplanner.engine.planner.solve import solve
+from coplanner.planning.adapter import build_class_problem
+from coplanner.planning.models import (
+    ChangeSource,
+    Plan,
+    PlanStatus,
+    PlanVersion,
+    Slot,
+)
+from coplanner.roster.models import Classroom
+
+logger = logging.getLogger(__name__)
+
+# Two cores on a typical school server; the planner's own default.
+PLANNER_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    """What drafting a class's week did."""
+
+    status: str
+    drafted: int
+    kept: int
+    skipped: int
+    seconds: float
+    conflicts: tuple[Conflict, ...] = ()
+
+    @property
+    def has_plans(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+
+def propose_class_drafts(
+    classroom: Classroom,
+    week_start: datetime.date,
+    by: AbstractBaseUser | None,
+    time_limit_s: float | None = None,
+) -> DraftResult:
+    """Draft the week of every student of a class who has no plan or a draft.
+
+    Plans in conference or agreed are kept as they are. Each drafted plan gets
+    a new version; nothing earlier is overwritten. A draft that someone edited
+    while the planner was thinking is left alone and counted as skipped.
+    ``time_limit_s`` caps the planner's thinking (seconds; a default suits a
+    class of 25).
+    """
+    built = build_class_problem(classroom, week_start)
+    if not built.to_plan:
+        return DraftResult("nothing_to_do", 0, len(built.kept), 0, 0.0)
+
+    answer = solve(
+        built.problem, time_limit_s=time_limit_s, workers=PLANNER_WORKERS, seed=0
+    )
+    if not answer.has_plan:
+        logger.info(
+            "Draft of classroom %s found no plan: %s, conflicts %s",
+            classroom.pk,
+            answer.status,
+            [conflict.rule for conflict in answer.conflicts],
+        )
+        return DraftResult(
+            answer.status, 0, len(built.kept), 0, answer.seconds, answer.conflicts
+        )
+
+    drafted = skipped = 0
+    with transaction.atomic():
+        for code, student in built.to_plan.items():
+            week = answer.students[code]
+            plan, _created = Plan.objects.select_for_update().get_or_create(
+                student=student, week_start=week_start
+            )
+            if plan.status != PlanStatus.DRAFT or plan.version != (
+                built.draft_versions.get(code, 0)
+            ):
+                skipped += 1
+                continue
+            plan.version += 1
+            plan.save(update_fields=["version", "updated_at"])
+            version = PlanVersion.objects.create(
+                plan=plan,
+                number=plan.version,
+                created_by=by,
+                source=ChangeSource.PLANNER,
+                note="Drafted by the planner",
+                rigor=week.score.rigor,
+                voice=week.score.voice,
+                confidence=week.score.confidence,
+                variety=week.score.variety,
+                stability=week.score.stability,
+            )
+            Slot.objects.bulk_create(
+                Slot(
+                    version=version,
+                    block=built.blocks[slot.block],
+                    activity=built.activities[slot.activity],
+                    variant=(
+                        built.variants[(slot.activity, slot.variant)]
+                        if slot.variant
+                        else None
+                    ),
+                    reasons=list(slot.reasons),
+                )
+                for slot in week.slots
+            )
+            drafted += 1
+    logger.info(
+        "Drafted classroom %s week %s: %s plans, %s kept, %s skipped, %s in %.1f s",
+        classroom.pk,
+        week_start,
+        drafted,
+        len(built.kept),
+        skipped,
+        answer.status,
+        answer.seconds,
+    )
+    return DraftResult(answer.status, drafted, len(built.kept), skipped, answer.seconds)
