@@ -44,7 +44,7 @@ serve: install
 	$(BIN)/coplanner runserver $(HOST):$(PORT)
 
 system-test-packages:
-	scripts/ensure-packages chromium:chromium pdftoppm:poppler-utils
+	scripts/ensure-packages chromium:chromium pdftoppm:poppler-utils msgfmt:gettext
 
 check: install
 	$(BIN)/ruff format --check src tests bench

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from coplanner.accounts import views as account_views
 from coplanner.planning import views as planning_views
@@ -26,5 +26,9 @@ urlpatterns = [
         planning_views.student_week,
         name="student_week",
     ),
+    path("mastery/", include("coplanner.mastery.urls")),
+    path("handouts/", include("coplanner.handouts.urls")),
+    path("voice/", include("coplanner.voice.urls")),
+    path("conference/", include("coplanner.planning.conference_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from coplanner.planning.models import Plan, PlanStatus, PlanVersion
+from coplanner.planning.models import MustDo, Plan, PlanStatus, PlanVersion
 from coplanner.planning.queries import get_week_start
 from tests.cast import PASSWORD
 
@@ -79,3 +79,20 @@ def test_only_people_of_the_class_may_draft(client, cast):
 
 def test_week_start_is_a_monday():
     assert get_week_start(datetime.date(2026, 12, 3)) == datetime.date(2026, 11, 30)
+
+
+def test_a_conflict_names_the_student_not_the_code(client, cast):
+    # Both students must do Counting bears, which has one seat and runs in
+    # one block only: the planner names who cannot get in.
+    counting = cast.school.activities.get(code="counting")
+    counting.capacity = 1
+    counting.save()
+    counting.allowed_blocks.set([cast.template.blocks.get(code="d0-1")])
+    MustDo.objects.create(classroom=cast.room1, activity=counting, at_least=1)
+
+    assert client.login(username="rivera", password=PASSWORD)
+    text = draft(client, cast.room1).content.decode()
+    assert "No week fits every rule" in text
+    named = [s for s in (cast.ana, cast.ben) if s.first_name in text]
+    assert named, text
+    assert cast.ana.code not in text and cast.ben.code not in text

@@ -38,7 +38,15 @@ class VariantInline(admin.TabularInline):
 
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
-    list_display = ["name", "subject", "modality", "capacity", "staff", "school"]
+    list_display = [
+        "name",
+        "subject",
+        "modality",
+        "capacity",
+        "staff",
+        "classroom",
+        "school",
+    ]
     list_filter = ["school", "subject", "modality"]
     search_fields = ["code", "name"]
     filter_horizontal = ["skills", "allowed_blocks"]

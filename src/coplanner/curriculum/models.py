@@ -159,6 +159,17 @@ class Activity(models.Model):
         blank=True,
         related_name="activities",
     )
+    classroom = models.ForeignKey(
+        "roster.Classroom",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="own_activities",
+        help_text=_(
+            "Only this class's students take part, such as a teacher's own "
+            "table. Empty means any class of the school."
+        ),
+    )
     allowed_blocks = models.ManyToManyField(
         Block,
         related_name="activities",

@@ -98,7 +98,8 @@ class ActivitySpec:
 
     ``capacity`` and ``staff`` are None when there is no limit or nobody runs
     the activity; ``blocks`` is None when the activity may go in every block of
-    its subject.
+    its subject; ``classroom`` names the only class that takes part (a
+    teacher's own table), None when any class may.
     """
 
     code: str
@@ -112,6 +113,7 @@ class ActivitySpec:
     blocks: tuple[str, ...] | None
     icon: str
     colour: str
+    classroom: str | None = None
 
 
 @dataclass(frozen=True)
@@ -556,6 +558,10 @@ ICONS = (
 
 # Enough clearly different colours that no two activities share one.
 PALETTE = (
+    "#C3447A",
+    "#5B8E7D",
+    "#F28F3B",
+    "#4F6D7A",
     "#E4572E",
     "#2E86AB",
     "#F6AE2D",
@@ -730,6 +736,165 @@ ACTIVITY_TABLE = (
         None,
         "book",
         ("reading", "social", "quiet"),
+    ),
+    _ActivityRow(
+        "table-k-numbers",
+        "Number table with my teacher",
+        "math",
+        "small_group",
+        (
+            "math.k.count20",
+            "math.k.compare10",
+            "math.k.add5",
+            "math.k.add10",
+            "math.k.sub10",
+            "math.k.teens",
+        ),
+        6,
+        "teacher0",
+        (
+            "short",
+            "pictures",
+        ),
+        None,
+        None,
+        "123",
+        (
+            "math",
+            "social",
+        ),
+    ),
+    _ActivityRow(
+        "table-k-letters",
+        "Letter table with my teacher",
+        "literacy",
+        "small_group",
+        (
+            "literacy.k.letters",
+            "literacy.k.letter_sounds",
+            "literacy.k.blending",
+            "literacy.k.short_vowels",
+            "literacy.k.cvc",
+        ),
+        6,
+        "teacher0",
+        (
+            "short",
+            "pictures",
+        ),
+        None,
+        None,
+        "abc",
+        (
+            "reading",
+            "social",
+        ),
+    ),
+    _ActivityRow(
+        "table-1-numbers",
+        "Number table with my teacher",
+        "math",
+        "small_group",
+        (
+            "math.k.teens",
+            "math.1.add20",
+            "math.1.sub20",
+            "math.1.tens_ones",
+            "math.1.compare100",
+            "math.1.add_tens",
+        ),
+        6,
+        "teacher1",
+        (
+            "short",
+            "paper",
+        ),
+        None,
+        None,
+        "123",
+        (
+            "math",
+            "social",
+        ),
+    ),
+    _ActivityRow(
+        "table-1-words",
+        "Word table with my teacher",
+        "literacy",
+        "small_group",
+        (
+            "literacy.1.digraphs",
+            "literacy.1.blends",
+            "literacy.1.silent_e",
+            "literacy.1.read_sentences",
+            "literacy.1.key_details",
+        ),
+        6,
+        "teacher1",
+        (
+            "short",
+            "pictures",
+        ),
+        None,
+        None,
+        "abc",
+        (
+            "reading",
+            "social",
+        ),
+    ),
+    _ActivityRow(
+        "table-2-math",
+        "Math table with my teacher",
+        "math",
+        "small_group",
+        (
+            "math.2.add100",
+            "math.2.sub100",
+            "math.2.hundreds",
+            "math.2.skip_count",
+            "math.2.money",
+        ),
+        6,
+        "teacher2",
+        (
+            "short",
+            "paper",
+        ),
+        None,
+        None,
+        "blocks",
+        (
+            "math",
+            "social",
+        ),
+    ),
+    _ActivityRow(
+        "table-3-reading",
+        "Reading table with my teacher",
+        "literacy",
+        "small_group",
+        (
+            "literacy.3.prefixes",
+            "literacy.3.long_words",
+            "literacy.3.chapter_books",
+            "literacy.3.inference",
+            "literacy.3.new_words",
+        ),
+        6,
+        "teacher3",
+        (
+            "short",
+            "paper",
+        ),
+        None,
+        None,
+        "book",
+        (
+            "reading",
+            "social",
+            "quiet",
+        ),
     ),
     _ActivityRow(
         "online-math",
@@ -1584,8 +1749,11 @@ def _build_activities(
         "math_specialist": specialists[-2],
         "literacy_specialist": specialists[-1],
     }
+    # What a class teacher runs is for their own class only.
+    own_class: dict[str, str] = {}
     for classroom in classrooms:
         runners[f"teacher{classroom.grade}"] = classroom.teacher
+        own_class[f"teacher{classroom.grade}"] = classroom.code
     colours = rng.sample(PALETTE, len(ACTIVITY_TABLE))
 
     activities: list[ActivitySpec] = []
@@ -1610,6 +1778,7 @@ def _build_activities(
                 blocks=_allowed_blocks(row, blocks),
                 icon=row.icon,
                 colour=colour,
+                classroom=own_class.get(row.runner),
             )
         )
     return tuple(activities)

@@ -214,6 +214,7 @@ def load_demo_school(seed: int = 1) -> DemoSummary:
             staff=staff[spec.staff] if spec.staff else None,
             icon=spec.icon,
             colour=spec.colour,
+            classroom=classrooms[spec.classroom] if spec.classroom else None,
         )
         activity.skills.add(*(skills[code] for code in spec.skills))
         if spec.blocks is not None:

@@ -97,3 +97,43 @@ class MasteryEstimate(models.Model):
         return (
             f"student {self.student_id}, skill {self.skill_id}: {self.probability:.2f}"
         )
+
+
+class DateOrder(models.TextChoices):
+    """How a date such as 03/09/2024 is read: 3 September or 9 March."""
+
+    DAY_FIRST = "day_first", _("day/month/year")
+    MONTH_FIRST = "month_first", _("month/day/year")
+
+
+class EvidenceSource(models.Model):
+    """A system a school's evidence comes from, and how its files are read.
+
+    ``columns`` maps each evidence field (``student``, ``skill``, ``correct``,
+    ``score``, ``max``, ``time``, ``item``) to the header the source's files
+    use for it. The first import of a source stores it; later imports of the
+    same source read their files with it. ``date_order`` is the order of the
+    source's dates with slashes, blank until an import has chosen or found
+    it; later files whose dates all fit both orders are read in it. ``name``
+    is what the evidence rows hold in ``Evidence.source``.
+    """
+
+    school = models.ForeignKey(
+        "roster.School", on_delete=models.CASCADE, related_name="evidence_sources"
+    )
+    name = models.CharField(max_length=64)
+    columns = models.JSONField(default=dict)
+    date_order = models.CharField(max_length=16, choices=DateOrder.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["school", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "name"], name="evidence_source_unique_in_school"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

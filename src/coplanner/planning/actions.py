@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from coplanner.engine.planner.plan import Conflict
+from coplanner.engine.planner.plan import Conflict, StudentPlan
 from coplanner.engine.planner.solve import solve
-from coplanner.planning.adapter import build_class_problem
+from coplanner.planning.adapter import ClassProblem, build_class_problem
 from coplanner.planning.models import (
     ChangeSource,
     Plan,
@@ -39,6 +39,48 @@ class DraftResult:
     @property
     def has_plans(self) -> bool:
         return self.status in ("optimal", "feasible")
+
+
+def record_plan_version(
+    plan: Plan,
+    week: StudentPlan,
+    built: ClassProblem,
+    by: AbstractBaseUser | None,
+    source: str,
+    note: str,
+) -> PlanVersion:
+    """Save a student's week as the plan's next version, with its slots.
+
+    Call inside a transaction holding the plan's row (``select_for_update``):
+    the plan's ``version`` counter goes up by one and names the new version.
+    """
+    plan.version += 1
+    plan.save(update_fields=["version", "updated_at"])
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=plan.version,
+        created_by=by,
+        source=source,
+        note=note[:500],
+        rigor=week.score.rigor,
+        voice=week.score.voice,
+        confidence=week.score.confidence,
+        variety=week.score.variety,
+        stability=week.score.stability,
+    )
+    Slot.objects.bulk_create(
+        Slot(
+            version=version,
+            block=built.blocks[slot.block],
+            activity=built.activities[slot.activity],
+            variant=(
+                built.variants[(slot.activity, slot.variant)] if slot.variant else None
+            ),
+            reasons=list(slot.reasons),
+        )
+        for slot in week.slots
+    )
+    return version
 
 
 def propose_class_drafts(
@@ -85,33 +127,8 @@ def propose_class_drafts(
             ):
                 skipped += 1
                 continue
-            plan.version += 1
-            plan.save(update_fields=["version", "updated_at"])
-            version = PlanVersion.objects.create(
-                plan=plan,
-                number=plan.version,
-                created_by=by,
-                source=ChangeSource.PLANNER,
-                note="Drafted by the planner",
-                rigor=week.score.rigor,
-                voice=week.score.voice,
-                confidence=week.score.confidence,
-                variety=week.score.variety,
-                stability=week.score.stability,
-            )
-            Slot.objects.bulk_create(
-                Slot(
-                    version=version,
-                    block=built.blocks[slot.block],
-                    activity=built.activities[slot.activity],
-                    variant=(
-                        built.variants[(slot.activity, slot.variant)]
-                        if slot.variant
-                        else None
-                    ),
-                    reasons=list(slot.reasons),
-                )
-                for slot in week.slots
+            record_plan_version(
+                plan, week, built, by, ChangeSource.PLANNER, "Drafted by the planner"
             )
             drafted += 1
     logger.info(

@@ -6,9 +6,13 @@ activity, variant, block and skill codes.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+
+from django.db.models import Q
 
 from coplanner.curriculum.models import Activity, Block, Skill, Variant
+from coplanner.engine.planner import plan as engine_plan
 from coplanner.engine.planner import problem as engine
 from coplanner.mastery.models import MasteryEstimate
 from coplanner.planning.models import MustDo, Plan, PlanStatus, PlanVersion, Slot
@@ -53,13 +57,18 @@ def _latest_slots(plans: list[Plan]) -> dict[int, list[Slot]]:
 
 
 def build_class_problem(
-    classroom: Classroom, week_start: datetime.date
+    classroom: Classroom,
+    week_start: datetime.date,
+    *,
+    open_students: Collection[int] = (),
 ) -> ClassProblem:
     """Build the problem of drafting a classroom's week.
 
     Students of the class without a plan this week, or with a draft, are
     planned; plans in conference or agreed are kept exactly as they are (every
-    block locked), so their seats stay theirs.
+    block locked), so their seats stay theirs. Students whose ids are in
+    ``open_students`` are planned whatever their plan's status: the student of
+    a conference, whose week is being changed.
 
     A station's seats belong to the classroom, but staff belong to the
     school: where another classroom's plans this week already have a staff
@@ -75,7 +84,10 @@ def build_class_problem(
     blocks = {block.code: block for block in template.blocks.select_related("subject")}
     activities = {
         activity.code: activity
-        for activity in school.activities.select_related("subject", "staff__user")
+        for activity in school.activities.filter(
+            Q(classroom__isnull=True) | Q(classroom=classroom)
+        )
+        .select_related("subject", "staff__user")
         .prefetch_related("skills", "variants", "allowed_blocks")
         .order_by("code")
     }
@@ -94,7 +106,9 @@ def build_class_problem(
     own_fixed = [
         plan
         for plan in plans
-        if plan.student.classroom_id == classroom.pk and plan.status != PlanStatus.DRAFT
+        if plan.student.classroom_id == classroom.pk
+        and plan.status != PlanStatus.DRAFT
+        and plan.student_id not in open_students
     ]
     others = [plan for plan in plans if plan.student.classroom_id != classroom.pk]
     fixed_slots = _latest_slots(own_fixed)
@@ -161,12 +175,25 @@ def build_class_problem(
             )
         )
 
+    rules = engine.Rules()
+
+    def known_mastery(student: Student) -> dict[str, float]:
+        # The curriculum takes for granted what earlier grades taught: a skill
+        # of an earlier grade without evidence for this student counts as just
+        # mastered. Otherwise a third grader whom nobody has asked to count to
+        # 20 would be sent to the kindergarten counting group.
+        known = dict(mastery[student.pk])
+        for skill in skills.values():
+            if skill.grade is not None and skill.grade < student.grade:
+                known.setdefault(skill.code, rules.mastered_at)
+        return dict(sorted(known.items()))
+
     def planned(student: Student) -> engine.Student:
         return engine.Student(
             id=student.code,
             grade=student.grade,
             autonomy=student.autonomy,
-            mastery=dict(sorted(mastery[student.pk].items())),
+            mastery=known_mastery(student),
             preferences=dict(sorted(preferences[student.pk].items())),
             must_do=tuple(must_dos[None] + must_dos[student.pk]),
             avoid=beyond(student) + staff_busy,
@@ -236,6 +263,7 @@ def build_class_problem(
         ),
         students=tuple(planned(s) for s in to_plan.values())
         + tuple(held(s) for s in kept.values()),
+        rules=rules,
         time_limit_s=DRAFT_TIME_LIMIT_S,
     )
     return ClassProblem(
@@ -251,3 +279,101 @@ def build_class_problem(
         activities=activities,
         variants=variants,
     )
+
+
+@dataclass(frozen=True)
+class ClassPlan:
+    """The plans of a classroom as they stand, as the planner's plan.
+
+    ``problem`` holds only the students who have a full week this week, since
+    a plan gives every student a slot in every block. ``plans`` and
+    ``versions`` are the rows behind each student's week, by student code.
+    """
+
+    problem: engine.Problem
+    plan: engine_plan.Plan
+    plans: dict[str, Plan]
+    versions: dict[str, PlanVersion]
+
+
+def build_class_plan(built: ClassProblem, week_start: datetime.date) -> ClassPlan:
+    """Read the newest version of every plan of a class problem's students.
+
+    Slots on blocks or activities the problem does not know (a block taken off
+    the week template since) are left out; a student whose week then misses a
+    block is left out of the problem too.
+    TODO: such a student's seats are then not counted; draft them again to
+    bring them back.
+    """
+    students = {**built.to_plan, **built.kept}
+    plans = {
+        plan.student_id: plan
+        for plan in Plan.objects.filter(
+            student__in=list(students.values()), week_start=week_start
+        )
+    }
+    newest: dict[int, PlanVersion] = {}
+    for version in PlanVersion.objects.filter(plan__in=list(plans.values())).order_by(
+        "-number"
+    ):
+        newest.setdefault(version.plan_id, version)
+    slots_by_version: dict[int, list[Slot]] = defaultdict(list)
+    for slot in Slot.objects.filter(version__in=list(newest.values())).select_related(
+        "block", "activity", "variant"
+    ):
+        slots_by_version[slot.version_id].append(slot)
+
+    order = {code: index for index, code in enumerate(built.blocks)}
+    weeks: dict[str, engine_plan.StudentPlan] = {}
+    rows: dict[str, Plan] = {}
+    versions: dict[str, PlanVersion] = {}
+    for code, student in students.items():
+        row = plans.get(student.pk)
+        version = newest.get(row.pk) if row else None
+        if row is None or version is None:
+            continue
+        slots = sorted(
+            (
+                engine_plan.Slot(
+                    block=slot.block.code,
+                    activity=slot.activity.code,
+                    variant=slot.variant.code if slot.variant else None,
+                    reasons=tuple(slot.reasons or ()),
+                )
+                for slot in slots_by_version[version.pk]
+                if slot.block.code in built.blocks
+                and slot.activity.code in built.activities
+            ),
+            key=lambda slot: order[slot.block],
+        )
+        if len(slots) != len(built.blocks):
+            continue
+        weeks[code] = engine_plan.StudentPlan(
+            slots=tuple(slots),
+            score=engine_plan.Score(
+                rigor=version.rigor,
+                voice=version.voice,
+                confidence=version.confidence,
+                variety=version.variety,
+                stability=version.stability,
+            ),
+        )
+        rows[code] = row
+        versions[code] = version
+
+    problem = replace(
+        built.problem,
+        students=tuple(s for s in built.problem.students if s.id in weeks),
+    )
+    total = engine_plan.Score()
+    for week in weeks.values():
+        total = total + week.score
+    current = engine_plan.Plan(
+        status="feasible",
+        objective=total.weighted(problem.weights),
+        bound=None,
+        seconds=0.0,
+        students=weeks,
+        score=total,
+    )
+    return ClassPlan(problem=problem, plan=current, plans=rows, versions=versions)

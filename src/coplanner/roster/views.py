@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -90,8 +92,13 @@ def classroom_draft(request: HttpRequest, classroom_id: int) -> HttpResponse:
             request,
             _("No week fits every rule. Change what is named below, then draft again."),
         )
+        names = {
+            student.code: f"{student.first_name} {student.last_name}"
+            for student in classroom.students.all()
+        }
         for conflict in result.conflicts:
-            messages.error(request, f"{conflict.message} {conflict.fix}")
+            text = f"{conflict.message} {conflict.fix}"
+            messages.error(request, with_student_names(text, names))
     else:
         messages.error(
             request,
@@ -101,3 +108,19 @@ def classroom_draft(request: HttpRequest, classroom_id: int) -> HttpResponse:
             ),
         )
     return redirect("classroom_detail", classroom_id=classroom.pk)
+
+
+def with_student_names(text: str, names: dict[str, str]) -> str:
+    """Put students' names where the planner's words name them by code.
+
+    The planner only ever sees student codes, so that its files and logs hold
+    no names; a teacher reading its answer wants the names back.
+    """
+    if not names:
+        return text
+    pattern = re.compile(
+        r"\b("
+        + "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True))
+        + r")\b"
+    )
+    return pattern.sub(lambda match: names[match.group(1)], text)

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "coplanner.mastery",
     "coplanner.voice",
     "coplanner.planning",
+    "coplanner.handouts",
     "coplanner.demo",
 ]
 

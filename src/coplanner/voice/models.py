@@ -140,3 +140,97 @@ class ReflectionRating(models.Model):
 
     def __str__(self) -> str:
         return f"activity {self.activity_id}: {self.rating}"
+
+
+class FocusAid(models.TextChoices):
+    QUIET_PLACE = "quiet_place", _("A quiet place")
+    HEADPHONES = "headphones", _("Headphones")
+    BUDDY = "buddy", _("Working with a buddy")
+    BREAKS = "breaks", _("Short breaks")
+    MOVING = "moving", _("Moving my body")
+    NEAR_TEACHER = "near_teacher", _("Sitting near my teacher")
+    TIMER = "timer", _("A timer")
+    HOLD = "hold", _("Something to hold")
+
+
+class FocusHelp(models.Model):
+    """What helps the student focus: aids picked from a list and their own words.
+
+    Versioned like preferences: a new answer marks the previous one superseded,
+    so there is at most one current answer per student.
+    """
+
+    student = models.ForeignKey(
+        "roster.Student", on_delete=models.CASCADE, related_name="focus_helps"
+    )
+    aids = models.JSONField(
+        default=list, blank=True, help_text=_("Codes of the FocusAid choices.")
+    )
+    text = models.CharField(max_length=500, blank=True)
+    answered_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["student", "-answered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=Q(superseded_at__isnull=True),
+                name="one_current_focus_help",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"focus help {self.pk} of student {self.student_id}"
+
+
+class SelfView(models.TextChoices):
+    """How a student sees themselves on a skill, in the order of the bands."""
+
+    NOT_YET = "not_yet", _("Not yet")
+    GETTING_THERE = "getting_there", _("Getting there")
+    CAN_DO = "can_do", _("I can do it")
+
+
+class SelfAssessment(models.Model):
+    """A student's own view of a skill, kept beside the mastery data.
+
+    Versioned like preferences: a new answer marks the previous one superseded.
+    """
+
+    student = models.ForeignKey(
+        "roster.Student", on_delete=models.CASCADE, related_name="self_assessments"
+    )
+    skill = models.ForeignKey(
+        "curriculum.Skill", on_delete=models.CASCADE, related_name="+"
+    )
+    value = models.CharField(max_length=16, choices=SelfView.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["student", "skill", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "skill"],
+                condition=Q(superseded_at__isnull=True),
+                name="one_current_self_assessment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"student {self.student_id} on skill {self.skill_id}: {self.value}"

@@ -56,8 +56,10 @@ def explain_slot(
     if slot.must_do:
         reasons.append("Your teacher asked for this")
     if activity_id in terms.small_group_activities:
-        skills = _names(problem, slot.small_group_skills)
-        verb = "is" if len(slot.small_group_skills) == 1 else "are"
+        # Two skills at most: a reason is read by a child, not a report.
+        shown = slot.small_group_skills[:2]
+        skills = _names(problem, shown)
+        verb = "is" if len(shown) == 1 else "are"
         reasons.append(f"Small group because {skills} {verb} not yet strong")
     if slot.value > 0 and not slot.review:
         reasons.append(f"You are ready for: {_names(problem, slot.ready_skills[:2])}")

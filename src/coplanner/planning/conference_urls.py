@@ -1,0 +1,17 @@
+from django.urls import path
+
+from coplanner.planning import conference_views
+
+app_name = "conference"
+
+urlpatterns = [
+    path("students/<int:student_id>/", conference_views.board, name="board"),
+    path("students/<int:student_id>/start/", conference_views.start, name="start"),
+    path("students/<int:student_id>/ask/", conference_views.ask, name="ask"),
+    path("students/<int:student_id>/sign/", conference_views.sign, name="sign"),
+    path(
+        "students/<int:student_id>/history/",
+        conference_views.history,
+        name="history",
+    ),
+]

@@ -1,0 +1,266 @@
+"""Writes of what students say: survey answers, goals, focus helps, self-views.
+
+Every answer is versioned: a changed answer marks the current one superseded
+and adds a new row in the same transaction; an unchanged answer adds nothing.
+Logs carry ids only, never names or what a student wrote.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from coplanner.curriculum.models import Skill
+from coplanner.roster.models import Student
+from coplanner.voice.models import (
+    FocusHelp,
+    Goal,
+    Preference,
+    SelfAssessment,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One card of the survey: a face (−1 … 2) and an optional reason."""
+
+    rating: int
+    reason: str = ""
+    reason_text: str = ""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """How many answers were new and how many were already on record."""
+
+    created: int
+    unchanged: int
+
+
+def _user_or_none(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return user if user is not None and user.is_authenticated else None
+
+
+def record_preferences(
+    student: Student,
+    answers: Mapping[int, Answer],
+    answered_by: AbstractBaseUser | None,
+) -> Recorded:
+    """Record the student's answers by activity id, keeping earlier answers.
+
+    An answer equal to the current one (rating, reason and text) adds
+    nothing. A changed one sets ``superseded_at`` on the current preference
+    and adds a new one answered by ``answered_by``. Activities missing from
+    ``answers`` keep their current preference.
+    """
+    by = _user_or_none(answered_by)
+
+    with transaction.atomic():
+        current = {
+            preference.activity_id: preference
+            for preference in Preference.objects.select_for_update().filter(
+                student=student,
+                activity_id__in=list(answers),
+                superseded_at__isnull=True,
+            )
+        }
+        now = timezone.now()
+        superseded: list[Preference] = []
+        new: list[Preference] = []
+        for activity_id, answer in answers.items():
+            previous = current.get(activity_id)
+            if previous is not None and (
+                previous.rating,
+                previous.reason,
+                previous.reason_text,
+            ) == (answer.rating, answer.reason, answer.reason_text):
+                continue
+            if previous is not None:
+                previous.superseded_at = now
+                superseded.append(previous)
+            new.append(
+                Preference(
+                    student=student,
+                    activity_id=activity_id,
+                    rating=answer.rating,
+                    reason=answer.reason,
+                    reason_text=answer.reason_text,
+                    answered_by=by,
+                )
+            )
+        # The superseded rows go first: only one current answer may exist.
+        Preference.objects.bulk_update(superseded, ["superseded_at"])
+        Preference.objects.bulk_create(new)
+
+    result = Recorded(created=len(new), unchanged=len(answers) - len(new))
+    logger.info(
+        "Recorded preferences of student %s by user %s: %s new, %s unchanged",
+        student.pk,
+        by.pk if by else None,
+        result.created,
+        result.unchanged,
+    )
+    return result
+
+
+def record_goal(student: Student, text: str, skill: Skill | None) -> Goal | None:
+    """Add a goal ("I want to get better at …") unless the same one is open.
+
+    A goal picked from the skills without words takes the skill's name as its
+    text. Return the new goal, or None when nothing was added.
+    """
+    text = text.strip() or (skill.name if skill else "")
+    if not text:
+        return None
+    with transaction.atomic():
+        if Goal.objects.filter(
+            student=student, text=text, skill=skill, achieved_at__isnull=True
+        ).exists():
+            return None
+        goal = Goal.objects.create(student=student, text=text, skill=skill)
+    logger.info(
+        "Recorded goal %s of student %s (skill %s)",
+        goal.pk,
+        student.pk,
+        skill.pk if skill else None,
+    )
+    return goal
+
+
+def record_focus_help(
+    student: Student,
+    aids: Sequence[str],
+    text: str,
+    answered_by: AbstractBaseUser | None,
+) -> FocusHelp | None:
+    """Record what helps the student focus, keeping the earlier answer.
+
+    Return the new answer, or None when it equals the current one or when
+    there is neither a current answer nor anything picked or written.
+    """
+    aids = sorted(set(aids))
+    text = text.strip()
+    by = _user_or_none(answered_by)
+    with transaction.atomic():
+        current = (
+            FocusHelp.objects.select_for_update()
+            .filter(student=student, superseded_at__isnull=True)
+            .first()
+        )
+        if current is None and not aids and not text:
+            return None
+        if current is not None:
+            if (sorted(current.aids), current.text) == (aids, text):
+                return None
+            current.superseded_at = timezone.now()
+            current.save(update_fields=["superseded_at"])
+        help_ = FocusHelp.objects.create(
+            student=student, aids=aids, text=text, answered_by=by
+        )
+    logger.info(
+        "Recorded focus help %s of student %s by user %s",
+        help_.pk,
+        student.pk,
+        by.pk if by else None,
+    )
+    return help_
+
+
+def record_self_assessments(
+    student: Student,
+    values: Mapping[int, str],
+    answered_by: AbstractBaseUser | None,
+) -> Recorded:
+    """Record the student's own view of skills by skill id, keeping earlier ones.
+
+    ``values`` are ``SelfView`` codes. An unchanged view adds nothing; a
+    changed one supersedes the current view in the same transaction.
+    """
+    by = _user_or_none(answered_by)
+
+    with transaction.atomic():
+        current = {
+            row.skill_id: row
+            for row in SelfAssessment.objects.select_for_update().filter(
+                student=student, skill_id__in=list(values), superseded_at__isnull=True
+            )
+        }
+        now = timezone.now()
+        superseded: list[SelfAssessment] = []
+        new: list[SelfAssessment] = []
+        for skill_id, value in values.items():
+            previous = current.get(skill_id)
+            if previous is not None and previous.value == value:
+                continue
+            if previous is not None:
+                previous.superseded_at = now
+                superseded.append(previous)
+            new.append(
+                SelfAssessment(
+                    student=student, skill_id=skill_id, value=value, answered_by=by
+                )
+            )
+        SelfAssessment.objects.bulk_update(superseded, ["superseded_at"])
+        SelfAssessment.objects.bulk_create(new)
+
+    result = Recorded(created=len(new), unchanged=len(values) - len(new))
+    logger.info(
+        "Recorded self-assessments of student %s by user %s: %s new, %s unchanged",
+        student.pk,
+        by.pk if by else None,
+        result.created,
+        result.unchanged,
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class SurveyAnswers:
+    """Everything one survey form holds, parsed."""
+
+    preferences: Mapping[int, Answer]
+    goal_text: str = ""
+    goal_skill: Skill | None = None
+    focus_aids: Sequence[str] = ()
+    focus_text: str = ""
+
+
+@dataclass(frozen=True)
+class SurveyRecorded:
+    preferences: Recorded
+    goal_added: bool
+    focus_changed: bool
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.preferences.created or self.goal_added or self.focus_changed)
+
+
+def record_survey(
+    student: Student,
+    answers: SurveyAnswers,
+    answered_by: AbstractBaseUser | None,
+) -> SurveyRecorded:
+    """Record a whole voice survey: the cards, a new goal and the focus helps.
+
+    All of it is written in one transaction, so a survey is saved whole or
+    not at all.
+    """
+    with transaction.atomic():
+        preferences = record_preferences(student, answers.preferences, answered_by)
+        goal = record_goal(student, answers.goal_text, answers.goal_skill)
+        focus = record_focus_help(
+            student, answers.focus_aids, answers.focus_text, answered_by
+        )
+    return SurveyRecorded(
+        preferences=preferences,
+        goal_added=goal is not None,
+        focus_changed=focus is not None,
+    )

@@ -1,0 +1,125 @@
+"""Pages of the student's voice: the survey and My learning."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from coplanner.accounts.access import access_students
+from coplanner.accounts.roles import Role, get_role
+from coplanner.roster.models import Student
+from coplanner.voice.actions import record_self_assessments, record_survey
+from coplanner.voice.forms import FACE_ORDER, SelfAssessmentForm, SurveyForm
+from coplanner.voice.models import FocusAid, Reason, SelfView
+from coplanner.voice.queries import (
+    get_current_focus_help,
+    get_current_preferences,
+    get_goal_skills,
+    get_my_learning,
+    get_open_goals,
+    get_survey_activities,
+    is_young,
+)
+
+# Roles that may answer for a student they can see; a family only reads.
+ANSWERING_ROLES = (Role.STUDENT, Role.TEACHER, Role.COACH, Role.LEADER)
+CLASS_ROLES = (Role.LEADER, Role.COACH, Role.TEACHER)
+
+
+def _student_in_reach(request: HttpRequest, student_id: int) -> Student:
+    queryset = access_students(request.user).select_related("classroom", "user")
+    return get_object_or_404(queryset, pk=student_id)
+
+
+def _page_context(request: HttpRequest, student: Student) -> dict[str, object]:
+    role = get_role(request.user)
+    return {
+        "student": student,
+        "young": is_young(student),
+        "is_self": role == Role.STUDENT,
+        "can_answer": role in ANSWERING_ROLES,
+        "sees_class": role in CLASS_ROLES,
+    }
+
+
+def survey(request: HttpRequest, student_id: int) -> HttpResponse:
+    """Show the voice survey of a student, and save it when someone may answer."""
+    student = _student_in_reach(request, student_id)
+    context = _page_context(request, student)
+    if request.method == "POST" and not context["can_answer"]:
+        raise PermissionDenied
+
+    activities = list(get_survey_activities(student))
+    focus = get_current_focus_help(student)
+    form = SurveyForm(
+        request.POST if request.method == "POST" else None,
+        activities=activities,
+        current=get_current_preferences(student),
+        goal_skills=get_goal_skills(student),
+        focus=focus,
+        read_only=not context["can_answer"],
+    )
+    if request.method == "POST" and form.is_valid():
+        recorded = record_survey(student, form.answers(), request.user)
+        if recorded.changed:
+            messages.success(request, _("Saved. Thank you for telling us!"))
+        else:
+            messages.info(request, _("Nothing changed, so there was nothing to save."))
+        return redirect("voice:survey", student_id=student.pk)
+
+    return render(
+        request,
+        "voice/survey.html",
+        {
+            **context,
+            "form": form,
+            "cards": form.cards(),
+            "faces": FACE_ORDER,
+            "reasons": Reason,
+            "aids": FocusAid,
+            "goals": get_open_goals(student),
+            "focus": focus,
+        },
+    )
+
+
+def my_learning(request: HttpRequest, student_id: int) -> HttpResponse:
+    """Show a student's mastery in their words, with their own view of each skill."""
+    student = _student_in_reach(request, student_id)
+    context = _page_context(request, student)
+    if request.method == "POST" and not context["can_answer"]:
+        raise PermissionDenied
+
+    learning = get_my_learning(student)
+    form = SelfAssessmentForm(
+        request.POST if request.method == "POST" else None,
+        skill_ids=[line.skill_id for line in learning.working_on],
+        current={
+            line.skill_id: line.self_view
+            for line in learning.working_on
+            if line.self_view
+        },
+        read_only=not context["can_answer"],
+    )
+    if request.method == "POST" and form.is_valid():
+        recorded = record_self_assessments(student, form.values(), request.user)
+        if recorded.created:
+            messages.success(request, _("Saved. Thank you for telling us!"))
+        else:
+            messages.info(request, _("Nothing changed, so there was nothing to save."))
+        return redirect("voice:my_learning", student_id=student.pk)
+
+    questions = form.questions()
+    return render(
+        request,
+        "voice/my_learning.html",
+        {
+            **context,
+            "learning": learning,
+            "working": [
+                (line, questions[line.skill_id]) for line in learning.working_on
+            ],
+            "self_views": list(reversed(SelfView.choices)),
+        },
+    )
