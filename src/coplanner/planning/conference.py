@@ -1,10 +1,11 @@
 """The conference: coach and student change the draft together until both sign.
 
-The writes (`start_conference`, `record_request`, `record_signature`) and
-the reads the board and the history page need. Every write that changes a
-plan checks the plan's ``version`` counter against the one the person was
-looking at, so that two people changing one plan at once get a conflict that
-names who changed it, never a silent overwrite.
+The writes (`start_conference`, `record_request`, `record_hand_in`,
+`record_signature`) and the reads the board and the history page need.
+Every write that changes a plan checks the plan's ``version`` counter
+against the one the person was looking at, so that two people changing one
+plan at once get a conflict that names who changed it, never a silent
+overwrite.
 """
 
 import datetime
@@ -31,9 +32,11 @@ from coplanner.engine.planner.problem import Avoid, Lock, Problem
 from coplanner.planning.actions import record_plan_version
 from coplanner.planning.adapter import (
     ClassPlan,
+    ClassProblem,
     build_class_plan,
     build_class_problem,
 )
+from coplanner.planning.checklist import Checklist, checklist_for, get_checklist
 from coplanner.planning.models import (
     ChangeSource,
     Conference,
@@ -393,10 +396,15 @@ def record_request(
                     _("Changed so that a classmate's request fits: %(why)s")
                     % {"why": _anonymous(whys, code)},
                 )
-            # A changed plan needs both signatures again.
-            Conference.objects.filter(pk=conference.pk).update(
-                coach_signed_at=None, student_signed_at=None
-            )
+            # A changed plan needs both signatures again; a week the student
+            # changes after handing it in is theirs again until handed back.
+            reset: dict[str, None] = {
+                "coach_signed_at": None,
+                "student_signed_at": None,
+            }
+            if by.is_authenticated and by.pk == student.user_id:
+                reset["handed_in_at"] = None
+            Conference.objects.filter(pk=conference.pk).update(**reset)
     logger.info(
         "Request %s on plan %s (%s): %s, rule %s, %s other plans changed, %.2f s",
         request.pk,
@@ -487,14 +495,20 @@ def _check_known(ask: Ask, week: Mapping[str, EngineSlot], current: ClassPlan) -
 def _check_allowed(student: Student, by: User, ask: Ask, current: ClassPlan) -> None:
     """Enforce who may ask for what.
 
-    A coach, teacher or leader may ask for anything. A student asks for
-    themselves only, within their autonomy level: 1 choose (a variant, keep a
-    block, one of the options the planner offers for a block, an alternative
-    the planner offered); 2 arrange (also swap or move within a day, and any
-    activity that fits a block); 3 draft (also across days, and take out).
-    TODO: level 3 drafting from a requirements checklist (the student builds
-    the week from what it must hold, the coach reviews) is not built yet;
-    level 3 students have every single request instead.
+    A coach, teacher or leader may ask for anything, also in a week the
+    student has handed in. A student asks for themselves only, within their
+    autonomy level: 1 choose (a variant, keep a block, one of the options
+    the planner offers for a block, an alternative the planner offered);
+    2 arrange (also swap or move within a day, and any activity that fits a
+    block); 3 draft: the student builds the week, so also swaps and moves
+    across days and takes out (a must-do is never taken out: the answer
+    offers its variants). Their board lists what the week must hold (the
+    requirements checklist of `coplanner.planning.checklist`), and
+    `record_hand_in` hands the week to the coach once every item is met; a
+    change the student makes afterwards takes the week back until they hand
+    it in again. The week never starts blank, since every block holds one
+    activity (rule ``one_per_block``): the student drafts by changing the
+    planner's draft, any block to any activity that fits.
     """
     role = get_role(by)
     if role in STAFF_ROLES:
@@ -794,6 +808,70 @@ def _bare(week: Mapping[str, str]) -> StudentPlan:
     return StudentPlan(slots=tuple(EngineSlot(b, a) for b, a in week.items()))
 
 
+# Handing in ----------------------------------------------------------------
+
+
+def record_hand_in(
+    student: Student,
+    week_start: datetime.date,
+    by: User,
+    seen_version: int | None,
+) -> Conference:
+    """Record that a student who drafts their week handed it to the coach.
+
+    Only the student, at autonomy level 3, hands in their own week, only as
+    they saw it, and only when it holds every item of its requirements
+    checklist; otherwise `ConferenceError` says what is still missing.
+    Handing in a week already handed in changes nothing. The coach then
+    reviews it, may change anything, and signs.
+    """
+    role = get_role(by)
+    if role in STAFF_ROLES:
+        raise NotAllowed(
+            _(
+                "Only %(name)s can hand in this week. You can review it and sign as the coach."
+            )
+            % {"name": student.first_name}
+        )
+    if role != Role.STUDENT or by.pk != student.user_id:
+        raise NotAllowed(_("Only the student can hand in their week."))
+    if student.autonomy < 3:
+        raise NotAllowed(
+            _(
+                "You make your week together with your coach, so there is nothing to hand in. Tap “I agree” when you agree."
+            )
+        )
+    plan = _plan_of(student, week_start)
+    _check_fresh(plan, seen_version)
+    if plan.status == PlanStatus.AGREED:
+        raise ConferenceError(_("This plan is already agreed."))
+    checklist = get_checklist(student, week_start)
+    if checklist is None:
+        raise ConferenceError(
+            _("Your week misses some blocks. Ask your coach to draft it again.")
+        )
+    if not checklist.complete:
+        raise ConferenceError(
+            _("Your week is not ready to hand in yet. %(missing)s")
+            % {"missing": checklist.missing_words()}
+        )
+    conference = start_conference(plan, by)
+
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        # The checklist was read from this version: hand in only that one.
+        if locked.version != plan.version:
+            raise _stale(locked)
+        conference = Conference.objects.select_for_update().get(pk=conference.pk)
+        if conference.handed_in_at is None:
+            conference.handed_in_at = timezone.now()
+            conference.save(update_fields=["handed_in_at"])
+    logger.info(
+        "Plan %s handed in by the student in conference %s", plan.pk, conference.pk
+    )
+    return conference
+
+
 # Signing -------------------------------------------------------------------
 
 
@@ -925,7 +1003,11 @@ class RecordLine:
 
 @dataclass
 class Board:
-    """Everything the conference board shows."""
+    """Everything the conference board shows.
+
+    `own_board` says the person looking is the student. `checklist` is the
+    requirements checklist of a student who drafts their week (level 3).
+    """
 
     student: Student
     week_start: datetime.date
@@ -936,9 +1018,11 @@ class Board:
     gauges: list[Gauge]
     staff_view: bool
     level: int
+    own_board: bool = False
     panel: Panel | None = None
     answer: Answer | None = None
     record: list[RecordLine] = field(default_factory=list)
+    checklist: Checklist | None = None
 
     @property
     def ideas(self) -> list[RecordLine]:
@@ -961,6 +1045,38 @@ class Board:
     def student_signed(self) -> bool:
         return bool(self.conference and self.conference.student_signed_at)
 
+    @property
+    def handed_in(self) -> bool:
+        """Say whether the student handed in this week and it is not agreed yet."""
+        return bool(
+            self.conference and self.conference.handed_in_at and not self.agreed
+        )
+
+    @property
+    def may_hand_in(self) -> bool:
+        """Say whether the board offers the student "Hand my week to my coach"."""
+        return (
+            self.own_board
+            and self.level >= 3
+            and self.checklist is not None
+            and not self.agreed
+        )
+
+    @property
+    def changes_since_hand_in(self) -> list[RecordLine]:
+        """The changes others made to the week after the student handed it in."""
+        if not self.handed_in or self.conference is None:
+            return []
+        since = self.conference.handed_in_at
+        assert since is not None
+        return [
+            line
+            for line in self.record
+            if line.request.outcome == RequestOutcome.APPLIED
+            and line.request.created_at >= since
+            and line.request.made_by_id != self.student.user_id
+        ]
+
 
 def get_board(
     student: Student,
@@ -970,7 +1086,11 @@ def get_board(
     block: str | None = None,
     answer_id: int | None = None,
 ) -> Board:
-    """Read the board of a student's week: cards, gauges, panel, answer, record."""
+    """Read the board of a student's week: cards, gauges, panel, answer, record.
+
+    The board of a student at autonomy level 3 also holds the requirements
+    checklist of the week as it stands, read again on every call.
+    """
     grid = get_week_grid(student, week_start)
     plan, version = grid.plan, grid.version
     staff_view = is_staff(viewer)
@@ -1014,6 +1134,7 @@ def get_board(
         gauges=_gauges(version, grid.days),
         staff_view=staff_view,
         level=student.autonomy,
+        own_board=bool(viewer.is_authenticated and viewer.pk == student.user_id),
         answer=answer,
         record=_record(plan, student) if plan else [],
     )
@@ -1021,9 +1142,33 @@ def get_board(
         (card for day in days for card in day.cards if card.selected and card.slot),
         None,
     )
+    wants_checklist = version is not None and student.autonomy >= 3
+    wants_options = version is not None and selected is not None and not selected.kept
+    built, current = (
+        _class_plan(student, week_start)
+        if wants_checklist or wants_options
+        else (None, None)
+    )
+    if wants_checklist and built is not None and current is not None:
+        board.checklist = checklist_for(built, current, student.code)
     if selected is not None and version is not None:
-        board.panel = _panel(board, selected)
+        board.panel = _panel(board, selected, current)
     return board
+
+
+def _class_plan(
+    student: Student, week_start: datetime.date
+) -> tuple[ClassProblem, ClassPlan] | tuple[None, None]:
+    """Read the student's class problem and plan, for options and checklist."""
+    if student.classroom is None:
+        return None, None
+    try:
+        built = build_class_problem(
+            student.classroom, week_start, open_students=[student.pk]
+        )
+    except ValueError:  # the class has no week template
+        return None, None
+    return built, build_class_plan(built, week_start)
 
 
 def _kept_blocks(plan: Plan) -> set[str]:
@@ -1135,7 +1280,7 @@ def _record(plan: Plan, student: Student) -> list[RecordLine]:
     ]
 
 
-def _panel(board: Board, card: Card) -> Panel:
+def _panel(board: Board, card: Card, current: ClassPlan | None) -> Panel:
     student = board.student
     assert card.slot is not None and board.version is not None
     activity = card.slot.activity
@@ -1144,11 +1289,7 @@ def _panel(board: Board, card: Card) -> Panel:
     variants = [(v.code, v.label) for v in activity.variants.all()]
     options: list[Option] = []
     activities: list[tuple[str, str]] = []
-    if student.classroom is not None and not card.kept:
-        built = build_class_problem(
-            student.classroom, board.week_start, open_students=[student.pk]
-        )
-        current = build_class_plan(built, board.week_start)
+    if current is not None and not card.kept:
         options = block_options(current, student.code, card.block.code)
         if staff or level >= 2:
             here = current.problem.block_by_id.get(card.block.code)

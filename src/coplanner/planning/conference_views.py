@@ -1,6 +1,7 @@
 """The conference board, its requests and signatures, and the version history.
 
-Each view parses, authorises (through `access_students`), calls one action or
+Each view parses, authorises (through `access_students`, or
+`access_classrooms` for the class view), calls one action or
 read from `coplanner.planning.conference` and renders. A request sent by the
 board's script (header ``X-Requested-With``) gets the live part of the board
 back as an HTML fragment; a plain form post is redirected to the board.
@@ -15,21 +16,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from coplanner.accounts.access import access_students
+from coplanner.accounts.access import access_classrooms, access_students
 from coplanner.accounts.roles import Role, get_role
+from coplanner.planning.class_conference import get_class_conference
 from coplanner.planning.conference import (
     Ask,
     ConferenceError,
     get_board,
     get_version_diff,
     get_versions,
+    record_hand_in,
     record_request,
     record_signature,
     start_conference,
 )
+from coplanner.planning.last_week import get_last_week
 from coplanner.planning.models import Plan
 from coplanner.planning.queries import get_week_start
-from coplanner.roster.models import Student
+from coplanner.roster.models import Staff, Student
 
 
 def _student(
@@ -67,7 +71,13 @@ def _render_board(
     board = get_board(
         student, get_week_start(), request.user, block=block, answer_id=answer_id
     )
-    context = {"board": board, "error": error.message if error else None}
+    context = {
+        "board": board,
+        "error": error.message if error else None,
+        "last_week": None
+        if _is_fragment(request)
+        else get_last_week(student, board.week_start),
+    }
     template = (
         "planning/conference_live.html"
         if _is_fragment(request)
@@ -194,6 +204,30 @@ def sign(request: HttpRequest, student_id: int) -> HttpResponse:
     return _render_board(request, student)
 
 
+@require_POST
+def hand_in(request: HttpRequest, student_id: int) -> HttpResponse:
+    """Record that a student who drafts their week handed it to the coach."""
+    student = _student(request, student_id)
+    try:
+        record_hand_in(
+            student,
+            get_week_start(),
+            request.user,
+            _number(request.POST.get("version")),
+        )
+    except ConferenceError as error:
+        if _is_fragment(request):
+            return _render_board(request, student, error=error)
+        messages.error(request, error.message)
+        return _back(student)
+    if _is_fragment(request):
+        return _render_board(request, student)
+    messages.success(
+        request, _("Your week is with your coach now. Your coach will look at it.")
+    )
+    return _back(student)
+
+
 @require_GET
 def history(request: HttpRequest, student_id: int) -> HttpResponse:
     """Show every version of this week's plan and the difference of two."""
@@ -230,3 +264,39 @@ def _week(value: str | None) -> datetime.date | None:
         return get_week_start(datetime.date.fromisoformat(value)) if value else None
     except ValueError:
         return None
+
+
+@require_GET
+def class_conference(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    """Show where each student of a class is in the week's conferences.
+
+    For the class's coaches and teachers and the school leader; ``?week=``
+    shows another week. Each name opens the student's board, and "Next
+    student" the board of the first student waiting for this coach.
+    """
+    classroom = get_object_or_404(access_classrooms(request.user), pk=classroom_id)
+    this_week = get_week_start()
+    week_start = _week(request.GET.get("week")) or this_week
+    overview = get_class_conference(classroom, week_start)
+    coach_id = (
+        Staff.objects.filter(user_id=request.user.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    is_this_week = week_start == this_week
+    return render(
+        request,
+        "planning/conference_class.html",
+        {
+            "overview": overview,
+            "classroom": classroom,
+            "week_start": week_start,
+            "is_this_week": is_this_week,
+            "this_week": this_week,
+            "coach_id": coach_id,
+            # The boards open on this week only, so only this week has a next.
+            "next_student": overview.next_student(coach_id) if is_this_week else None,
+            "previous_week": week_start - datetime.timedelta(days=7),
+            "next_week": week_start + datetime.timedelta(days=7),
+        },
+    )

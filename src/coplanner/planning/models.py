@@ -159,7 +159,12 @@ class Slot(models.Model):
 
 
 class Conference(models.Model):
-    """The meeting where coach and student turn the draft into the agreed plan."""
+    """The meeting where coach and student turn the draft into the agreed plan.
+
+    ``handed_in_at`` is when a student of autonomy level 3, who drafts their
+    own week, handed it to the coach to review; a change the student makes
+    afterwards takes it back (null again).
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="conferences")
     coach = models.ForeignKey(
@@ -169,6 +174,7 @@ class Conference(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     coach_signed_at = models.DateTimeField(null=True, blank=True)
     student_signed_at = models.DateTimeField(null=True, blank=True)
+    handed_in_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

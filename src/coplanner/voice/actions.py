@@ -1,4 +1,5 @@
-"""Writes of what students say: survey answers, goals, focus helps, self-views.
+"""Writes of what students say: survey answers, goals, focus helps, self-views,
+and the end-of-week reflection.
 
 Every answer is versioned: a changed answer marks the current one superseded
 and adds a new row in the same transaction; an unchanged answer adds nothing.
@@ -7,6 +8,7 @@ Logs carry ids only, never names or what a student wrote.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,12 +17,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from coplanner.curriculum.models import Skill
+from coplanner.curriculum.models import Activity, Skill
 from coplanner.roster.models import Student
 from coplanner.voice.models import (
     FocusHelp,
     Goal,
+    GoalProgress,
     Preference,
+    Rating,
+    Reflection,
+    ReflectionRating,
     SelfAssessment,
 )
 
@@ -264,3 +270,165 @@ def record_survey(
         goal_added=goal is not None,
         focus_changed=focus is not None,
     )
+
+
+# The end-of-week reflection
+
+
+@dataclass(frozen=True)
+class ReflectionAnswers:
+    """What one reflection form holds, parsed.
+
+    ``ratings`` are faces (−1 … 2) by activity id; an activity left out keeps
+    the face it had. ``goal_progress`` is a ``GoalProgress`` code and ``note``
+    the student's words; None keeps what the reflection holds.
+    """
+
+    ratings: Mapping[int, int]
+    goal_progress: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ReflectionRecorded:
+    """What saving a reflection did."""
+
+    reflection: Reflection
+    created: bool
+    faces_changed: int
+    preferences: Recorded
+    details_changed: bool
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.faces_changed or self.details_changed)
+
+
+# "A little" is still movement: the yes-or-no reading of each answer.
+GOAL_MOVED = {
+    GoalProgress.YES: True,
+    GoalProgress.A_LITTLE: True,
+    GoalProgress.NOT_YET: False,
+}
+
+
+def record_reflection(
+    student: Student,
+    week_start: datetime.date,
+    answers: ReflectionAnswers,
+    answered_by: AbstractBaseUser | None,
+) -> ReflectionRecorded:
+    """Record how the week went and let it update the student's preferences.
+
+    There is one reflection per student and week (``week_start`` is its
+    Monday): answering again updates it. Every face that is new or changed in
+    this answer and differs from the student's current preference for that
+    activity becomes a new preference version, through ``record_preferences``
+    (the earlier one stays, superseded), marked as coming from this
+    reflection. A face saved again unchanged leaves the preferences alone, so
+    a newer survey answer is not undone by saving an old reflection again.
+    All of it is written in one transaction.
+
+    Raise ``ValueError`` for a day that is not a Monday, a face outside the
+    scale, a goal answer outside ``GoalProgress`` or an activity of another
+    school.
+    """
+    if week_start.weekday() != 0:
+        raise ValueError("A reflection's week starts on a Monday.")
+    if any(rating not in Rating.values for rating in answers.ratings.values()):
+        raise ValueError("A face is one of -1, 0, 1 or 2.")
+    progress = answers.goal_progress
+    if progress not in (None, "", *GoalProgress.values):
+        raise ValueError(f"Unknown goal progress {progress!r}.")
+    known = set(
+        Activity.objects.filter(
+            school_id=student.school_id, pk__in=list(answers.ratings)
+        ).values_list("pk", flat=True)
+    )
+    if known != set(answers.ratings):
+        raise ValueError("Every activity of a reflection belongs to the school.")
+    by = _user_or_none(answered_by)
+
+    with transaction.atomic():
+        reflection, created = Reflection.objects.select_for_update().get_or_create(
+            student=student, week_start=week_start, defaults={"answered_by": by}
+        )
+        details_changed = False
+        if progress is not None and progress != reflection.goal_progress:
+            reflection.goal_progress = progress
+            reflection.goal_moved = (
+                GOAL_MOVED[GoalProgress(progress)] if progress else None
+            )
+            details_changed = True
+        note = answers.note.strip() if answers.note is not None else None
+        if note is not None and note != reflection.note:
+            reflection.note = note
+            details_changed = True
+
+        stored = {
+            row.activity_id: row
+            for row in ReflectionRating.objects.select_for_update().filter(
+                reflection=reflection
+            )
+        }
+        new_faces: dict[int, int] = {}
+        updated: list[ReflectionRating] = []
+        added: list[ReflectionRating] = []
+        for activity_id, rating in answers.ratings.items():
+            row = stored.get(activity_id)
+            if row is not None and row.rating == rating:
+                continue
+            new_faces[activity_id] = rating
+            if row is None:
+                added.append(
+                    ReflectionRating(
+                        reflection=reflection, activity_id=activity_id, rating=rating
+                    )
+                )
+            else:
+                row.rating = rating
+                updated.append(row)
+        ReflectionRating.objects.bulk_update(updated, ["rating"])
+        ReflectionRating.objects.bulk_create(added)
+        if details_changed or new_faces:
+            reflection.answered_by = by
+            reflection.save()
+
+        current = {
+            preference.activity_id: preference.rating
+            for preference in Preference.objects.select_for_update().filter(
+                student=student,
+                activity_id__in=list(new_faces),
+                superseded_at__isnull=True,
+            )
+        }
+        differing = {
+            activity_id: Answer(rating)
+            for activity_id, rating in new_faces.items()
+            if current.get(activity_id) != rating
+        }
+        preferences = record_preferences(student, differing, answered_by)
+        Preference.objects.filter(
+            student=student,
+            activity_id__in=list(differing),
+            superseded_at__isnull=True,
+        ).update(reflection=reflection)
+
+    result = ReflectionRecorded(
+        reflection=reflection,
+        created=created,
+        faces_changed=len(new_faces),
+        preferences=preferences,
+        details_changed=details_changed,
+    )
+    logger.info(
+        "Recorded reflection %s of student %s for the week of %s by user %s: "
+        "%s faces new or changed, %s preferences changed",
+        reflection.pk,
+        student.pk,
+        week_start,
+        by.pk if by else None,
+        result.faces_changed,
+        preferences.created,
+    )
+    return result

@@ -1,4 +1,5 @@
-"""Forms of the voice pages: the survey and the self-assessment on My learning.
+"""Forms of the voice pages: the survey, the self-assessment on My learning and
+the end-of-week reflection.
 
 Both are plain forms of radio buttons and text boxes, so that they work
 without JavaScript; the templates draw the radio buttons as big faces.
@@ -14,13 +15,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coplanner.curriculum.models import Activity, Skill
-from coplanner.voice.actions import Answer, SurveyAnswers
+from coplanner.voice.actions import Answer, ReflectionAnswers, SurveyAnswers
 from coplanner.voice.models import (
     FocusAid,
     FocusHelp,
+    GoalProgress,
     Preference,
     Rating,
     Reason,
+    Reflection,
     SelfView,
 )
 
@@ -220,3 +223,107 @@ class SelfAssessmentForm(forms.Form):
             for skill_id in self.skill_ids
             if self.cleaned_data.get(f"self_{skill_id}")
         }
+
+
+@dataclass(frozen=True)
+class ReflectionCard:
+    """One activity of the week on the reflection, with its faces to tap."""
+
+    activity: Activity
+    rating: forms.BoundField
+
+    @property
+    def rating_value(self) -> str:
+        return _as_text(self.rating.value())
+
+
+class ReflectionForm(forms.Form):
+    """The end-of-week reflection: a face per activity, the goal, a note."""
+
+    goal_progress = forms.ChoiceField(
+        choices=GoalProgress.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        label=_("Did your goal move?"),
+    )
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Anything else about your week?"),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        activities: Sequence[Activity],
+        reflection: Reflection | None,
+        read_only: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.activities = list(activities)
+        self.reflection = reflection
+        faces = (
+            {row.activity_id: row.rating for row in reflection.ratings.all()}
+            if reflection
+            else {}
+        )
+        if reflection is not None:
+            self.fields["goal_progress"].initial = reflection.goal_progress
+            self.fields["note"].initial = reflection.note
+        for activity in self.activities:
+            self.fields[f"rating_{activity.pk}"] = forms.TypedChoiceField(
+                choices=[(face.value, face.label) for face in FACE_ORDER],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                label=activity.name,
+                initial=faces.get(activity.pk),
+            )
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def cards(self) -> list[ReflectionCard]:
+        """Return a card per activity, in the order of the week."""
+        return [
+            ReflectionCard(activity=activity, rating=self[f"rating_{activity.pk}"])
+            for activity in self.activities
+        ]
+
+    @property
+    def goal_value(self) -> str:
+        return _as_text(self["goal_progress"].value())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["note"] = cleaned.get("note", "").strip()
+        answered = any(
+            cleaned.get(f"rating_{activity.pk}") is not None
+            for activity in self.activities
+        )
+        if (
+            self.reflection is None
+            and not answered
+            and not cleaned.get("goal_progress")
+            and not cleaned["note"]
+        ):
+            raise forms.ValidationError(
+                _("Tap a face for at least one activity, then save.")
+            )
+        return cleaned
+
+    def answers(self) -> ReflectionAnswers:
+        """Return what the valid form holds, for ``record_reflection``."""
+        data = self.cleaned_data
+        return ReflectionAnswers(
+            ratings={
+                activity.pk: data[f"rating_{activity.pk}"]
+                for activity in self.activities
+                if data.get(f"rating_{activity.pk}") is not None
+            },
+            goal_progress=data.get("goal_progress") or None,
+            note=data["note"],
+        )

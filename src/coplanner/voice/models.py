@@ -50,6 +50,14 @@ class Preference(models.Model):
         related_name="+",
     )
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # Set when the answer came from an end-of-week reflection, not the survey.
+    reflection = models.ForeignKey(
+        "voice.Reflection",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="preferences",
+    )
 
     class Meta:
         ordering = ["student", "activity", "-answered_at"]
@@ -93,16 +101,40 @@ class Goal(models.Model):
         return f"goal {self.pk} of student {self.student_id}"
 
 
+class GoalProgress(models.TextChoices):
+    """How far the student's goal moved this week, in the student's words."""
+
+    YES = "yes", _("Yes")
+    A_LITTLE = "a_little", _("A little")
+    NOT_YET = "not_yet", _("Not yet")
+
+
 class Reflection(models.Model):
-    """How the week went for the student, written at its end."""
+    """How the week went for the student, written at its end.
+
+    One per student and week: answering again updates it. ``goal_progress``
+    holds the answer to "did your goal move?"; ``goal_moved`` is the same
+    answer as yes or no (a little counts as moved), empty when unanswered.
+    """
 
     student = models.ForeignKey(
         "roster.Student", on_delete=models.CASCADE, related_name="reflections"
     )
     week_start = models.DateField()
     goal_moved = models.BooleanField(null=True, blank=True)
+    goal_progress = models.CharField(
+        max_length=16, choices=GoalProgress.choices, blank=True
+    )
     note = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["student", "-week_start"]

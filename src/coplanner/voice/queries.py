@@ -1,4 +1,5 @@
-"""Reads for the voice pages: the survey's activities and answers, My learning.
+"""Reads for the voice pages: the survey's activities and answers, My learning,
+the week's activities and reflection.
 
 My learning joins the mastery estimates with the student's own view of each
 skill. Readiness comes from the mastery engine's frontier, so "ready for next"
@@ -7,6 +8,7 @@ means exactly what the planner means by ready to learn.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -21,11 +23,13 @@ from coplanner.engine.mastery import (
 from coplanner.engine.mastery import MasteryEstimate as EngineEstimate
 from coplanner.mastery.models import Band as StoredBand
 from coplanner.mastery.models import MasteryEstimate
+from coplanner.planning.models import Plan, Slot
 from coplanner.roster.models import Student
 from coplanner.voice.models import (
     FocusHelp,
     Goal,
     Preference,
+    Reflection,
     SelfAssessment,
     SelfView,
 )
@@ -83,7 +87,7 @@ def get_current_preferences(student: Student) -> dict[int, Preference]:
         preference.activity_id: preference
         for preference in Preference.objects.filter(
             student=student, superseded_at__isnull=True
-        ).select_related("answered_by")
+        ).select_related("answered_by", "reflection")
     }
 
 
@@ -289,4 +293,38 @@ def get_my_learning(student: Student) -> MyLearning:
         working_on=[line(skill.pk, estimates[str(skill.pk)].band) for skill in working],
         ready=ready_lines[: READY_SHOWN[young]],
         ready_all=ready_lines,
+    )
+
+
+# The reflection
+
+
+def get_week_activities(student: Student, week_start: datetime.date) -> list[Activity]:
+    """Return the activities of the student's plan that week, each once.
+
+    They come from the plan's newest version, in the order they first appear
+    in the week (Monday morning first); an empty list when there is no plan.
+    """
+    plan = Plan.objects.filter(student=student, week_start=week_start).first()
+    version = plan.versions.order_by("-number").first() if plan else None
+    if version is None:
+        return []
+    slots = (
+        Slot.objects.filter(version=version)
+        .select_related("activity__subject")
+        .order_by("block__day", "block__start", "block__pk")
+    )
+    activities: dict[int, Activity] = {}
+    for slot in slots:
+        activities.setdefault(slot.activity_id, slot.activity)
+    return list(activities.values())
+
+
+def get_reflection(student: Student, week_start: datetime.date) -> Reflection | None:
+    """Return the student's reflection on that week with its faces, or None."""
+    return (
+        Reflection.objects.filter(student=student, week_start=week_start)
+        .select_related("answered_by")
+        .prefetch_related("ratings")
+        .first()
     )

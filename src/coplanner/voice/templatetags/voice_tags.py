@@ -1,4 +1,4 @@
-"""Glyphs for the voice pages: activity icons, faces, reasons, focus aids.
+"""Glyphs for the voice pages: activity icons, faces, reasons, focus aids, goals.
 
 An activity's ``icon`` is a short name; pages show it as an emoji with the
 activity's name beside it in words, so the glyph only ever adds to the text.
@@ -6,7 +6,7 @@ activity's name beside it in words, so the glyph only ever adds to the text.
 
 from django import template
 
-from coplanner.voice.models import FocusAid, Rating, Reason, SelfView
+from coplanner.voice.models import FocusAid, GoalProgress, Rating, Reason, SelfView
 
 register = template.Library()
 
@@ -63,6 +63,12 @@ SELF_VIEW_GLYPHS: dict[str, str] = {
     SelfView.NOT_YET: "🤔",
 }
 
+PROGRESS_GLYPHS: dict[str, str] = {
+    GoalProgress.YES: "🎯",
+    GoalProgress.A_LITTLE: "🌱",
+    GoalProgress.NOT_YET: "⏳",
+}
+
 # Subjects by a word their code contains; the first match wins.
 SUBJECT_GLYPHS = (
     ("math", "🔢"),
@@ -115,3 +121,9 @@ def subject_glyph(code: str) -> str:
     return next(
         (glyph for word, glyph in SUBJECT_GLYPHS if word in code), DEFAULT_ICON_GLYPH
     )
+
+
+@register.filter
+def progress_glyph(value: object) -> str:
+    """Return the emoji of an answer to "did your goal move?"."""
+    return PROGRESS_GLYPHS.get(str(value), "")
