@@ -12,12 +12,12 @@ how good any plan can be and says when the search may stop.
 import logging
 import random
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from coplanner.engine.planner.bound import lp_bound
+from coplanner.engine.planner.bound import LpRun
 from coplanner.engine.planner.conflicts import (
     blocks_without_activity,
     describe,
@@ -47,6 +47,9 @@ DIRECT_CHOICES = 2500
 NEIGHBOURHOOD = (4, 2, 10)
 # Seconds one step of the search may take at most.
 STEP_SECONDS = 1.0
+# How often the first plan re-solves a student with other rivals before it
+# gives the whole model to CP-SAT instead.
+FIRST_PLAN_ATTEMPTS = 3
 # Seconds the search for the smallest relaxation gets at least.
 RELAXATION_SECONDS = 5.0
 # A plan this close to the LP bound (relative) is reported as optimal.
@@ -91,16 +94,25 @@ def solve(
         return _finish(prepared, started, "infeasible", conflicts=structural)
 
     full = build_model(prepared, relaxed=relaxed)
-    bound = lp_bound(full, time_limit_s=max(1.0, limit / 2))
-    if bound.infeasible:
-        return _infeasible(prepared, started, deadline, relaxed, seed, workers)
-
     if method == "auto":
         method = "direct" if len(full.x) <= DIRECT_CHOICES else "search"
     if method == "direct":
+        # A small relaxation is solved first: it takes well under a second
+        # and proves most infeasible problems before the search starts.
+        bound = LpRun(full, time_limit_s=max(1.0, limit / 2)).result()
+        if bound.infeasible:
+            return _infeasible(prepared, started, deadline, relaxed, seed, workers)
         found = _solve_whole(full, deadline, workers, seed, problem.previous)
     else:
-        found = _search(prepared, full, deadline, workers, seed, relaxed, bound.value)
+        # A large one takes seconds to minutes: it runs on one core while
+        # the search, one CP-SAT worker at a time, runs on the other.
+        run = LpRun(full, time_limit_s=max(1.0, deadline - time.monotonic()))
+        found = _search(
+            prepared, full, deadline, workers, seed, relaxed, run.value_if_done
+        )
+        bound = run.result(wait=False)
+        if bound.infeasible and found.weeks is None:
+            return _infeasible(prepared, started, deadline, relaxed, seed, workers)
 
     if found.proven_infeasible:
         return _infeasible(prepared, started, deadline, relaxed, seed, workers)
@@ -174,7 +186,7 @@ def _search(
     workers: int,
     seed: int,
     relaxed: Collection[RuleInstance],
-    bound: float | None,
+    bound: Callable[[], float | None],
 ) -> Found:
     first: Mapping[str, Week] | None = build_first_plan(
         prepared, deadline, seed, relaxed
@@ -212,16 +224,24 @@ def build_first_plan(
         solved = _solve_part(
             prepared, [student], weeks, deadline, seed, relaxed, problem.previous
         )
-        if solved is None:
+        attempt = 0
+        while solved is None:
+            # Seats or staff the student needs are taken: re-solve them with
+            # the students they compete with, other rivals on each attempt.
+            if attempt == FIRST_PLAN_ATTEMPTS or time.monotonic() >= deadline:
+                return None
             rivals = _rivals(
-                prepared, student, weeks, NEIGHBOURHOOD[2] - 1, random.Random(seed)
+                prepared,
+                student,
+                weeks,
+                NEIGHBOURHOOD[2] - 1,
+                random.Random(seed + attempt),
             )
             fixed = {s: w for s, w in weeks.items() if s not in rivals}
             solved = _solve_part(
                 prepared, [student, *rivals], fixed, deadline, seed, relaxed, weeks
             )
-            if solved is None:
-                return None
+            attempt += 1
         weeks.update(solved)
     return weeks
 
@@ -232,9 +252,13 @@ def improve(
     deadline: float,
     seed: int,
     relaxed: Collection[RuleInstance] = (),
-    bound: float | None = None,
+    bound: Callable[[], float | None] = lambda: None,
 ) -> dict[str, Week]:
-    """Re-solve a few students at a time, others fixed, while time lasts."""
+    """Re-solve a few students at a time, others fixed, while time lasts.
+
+    `bound` returns the best known bound on the objective, or None while
+    there is none yet; the search stops once it reaches it.
+    """
     rng = random.Random(seed)
     weeks = dict(weeks)
     values = {
@@ -244,7 +268,8 @@ def improve(
     size, least, most = NEIGHBOURHOOD
     while time.monotonic() < deadline - 0.02:
         total = sum(values.values())
-        if bound is not None and total >= bound - OPTIMAL_GAP * max(1.0, abs(bound)):
+        best = bound()
+        if best is not None and total >= best - OPTIMAL_GAP * max(1.0, abs(best)):
             break
         group = _neighbourhood(prepared, weeks, rng, size)
         fixed = {s: w for s, w in weeks.items() if s not in group}
