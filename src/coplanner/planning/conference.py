@@ -10,7 +10,6 @@ overwrite.
 
 import datetime
 import logging
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -49,7 +48,7 @@ from coplanner.planning.models import (
     RequestOutcome,
     Slot,
 )
-from coplanner.planning.queries import get_week_grid
+from coplanner.planning.queries import get_week_grid, when, with_student_names
 from coplanner.roster.models import Staff, Student
 
 logger = logging.getLogger(__name__)
@@ -145,26 +144,6 @@ def person_name(user: AbstractBaseUser | None) -> str:
         return _("The planner")
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     return str(full or user.get_username())
-
-
-def when(block: Block) -> str:
-    """Name a block for a person: its day and start time."""
-    return _("%(day)s at %(time)s") % {
-        "day": block.get_day_display(),
-        "time": block.start.strftime("%H:%M"),
-    }
-
-
-def with_first_names(text: str, names: Mapping[str, str]) -> str:
-    """Put students' first names where the planner's words name them by code."""
-    if not names:
-        return text
-    pattern = re.compile(
-        r"\b("
-        + "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True))
-        + r")\b"
-    )
-    return pattern.sub(lambda match: names[match.group(1)], text)
 
 
 def must_do_activity_ids(student: Student) -> set[int]:
@@ -428,7 +407,7 @@ def details_why(details: Mapping[str, object], student_id: int) -> list[str]:
 
 def _anonymous(text: str, code: str) -> str:
     # Another family may read this note: it says a classmate, not who.
-    return with_first_names(text, {code: _("a classmate")})
+    return with_student_names(text, {code: _("a classmate")})
 
 
 def _idea_of_student(student: Student, by: User, ask: Ask) -> bool:
@@ -1237,7 +1216,7 @@ def _answer(plan: Plan, answer_id: int, student: Student) -> Answer | None:
     others = [
         (
             classmates[o["student"]].first_name,
-            [with_first_names(why, names) for why in o.get("why", [])],
+            [with_student_names(why, names) for why in o.get("why", [])],
         )
         for o in details.get("others", [])
         if o.get("student") in classmates
@@ -1246,7 +1225,7 @@ def _answer(plan: Plan, answer_id: int, student: Student) -> Answer | None:
     return Answer(
         request=request,
         applied=request.outcome == RequestOutcome.APPLIED,
-        message=with_first_names(request.answer, names),
+        message=with_student_names(request.answer, names),
         rule_words=_(RULE_WORDS[rule]) if rule in RULE_WORDS else "",
         others=others,
         alternatives=[
@@ -1273,7 +1252,7 @@ def _record(plan: Plan, student: Student) -> list[RecordLine]:
                 else person_name(request.made_by)
             ),
             summary=str((request.details or {}).get("summary", request.kind)),
-            answer=with_first_names(request.answer, names),
+            answer=with_student_names(request.answer, names),
             idea_of_student=(request.details or {}).get("idea") == "student",
         )
         for request in requests

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from coplanner.curriculum.models import Activity, Block
+from coplanner.curriculum.models import Activity
 from coplanner.planning.models import (
     Plan,
     PlanVersion,
@@ -23,6 +23,7 @@ from coplanner.planning.models import (
     RequestOutcome,
     Slot,
 )
+from coplanner.planning.queries import when
 from coplanner.roster.models import Student
 from coplanner.voice.models import GoalProgress, Rating
 from coplanner.voice.queries import get_reflection, get_week_activities
@@ -80,14 +81,6 @@ class LastWeek:
         return str(GoalProgress(self.goal_progress).label)
 
 
-def _when(block: Block) -> str:
-    """Name a block for a person, as the board does: its day and start time."""
-    return _("%(day)s at %(time)s") % {
-        "day": block.get_day_display(),
-        "time": block.start.strftime("%H:%M"),
-    }
-
-
 def _face(activity: Activity, faces: Mapping[int, int]) -> ActivityFace:
     return ActivityFace(
         activity_id=activity.pk,
@@ -132,7 +125,7 @@ def _question(
     if request.kind == RequestKind.MOVE and block in before and other in after:
         moved = before[block].activity
         text = _("Last week you asked to move %(name)s to %(when)s — how did it go?")
-        return text % {"name": moved.name, "when": _when(after[other].block)}, [moved]
+        return text % {"name": moved.name, "when": when(after[other].block)}, [moved]
     if request.kind == RequestKind.DROP and block in before:
         dropped = before[block].activity
         text = _("Last week you asked to take out %(name)s — how did it go?")

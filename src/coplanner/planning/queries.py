@@ -1,15 +1,41 @@
 """Reads of plans for pages: the current week, plan status, a student's grid."""
 
 import datetime
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coplanner.curriculum.models import Block
 from coplanner.planning.models import Plan, PlanVersion, Slot
 from coplanner.roster.models import Student
+
+
+def when(block: Block) -> str:
+    """Name a block for a person: its day and start time."""
+    return _("%(day)s at %(time)s") % {
+        "day": block.get_day_display(),
+        "time": block.start.strftime("%H:%M"),
+    }
+
+
+def with_student_names(text: str, names: Mapping[str, str]) -> str:
+    """Put students' names where the planner's words name them by code.
+
+    The planner only ever sees student codes, so that its files and logs hold
+    no names; a person reading its answer wants the names back.
+    """
+    if not names:
+        return text
+    pattern = re.compile(
+        r"\b("
+        + "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True))
+        + r")\b"
+    )
+    return pattern.sub(lambda match: names[match.group(1)], text)
 
 
 def get_week_start(day: datetime.date | None = None) -> datetime.date:

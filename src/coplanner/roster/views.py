@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +9,11 @@ from django.views.decorators.http import require_POST
 from coplanner.accounts.access import access_classrooms
 from coplanner.planning.actions import propose_class_drafts
 from coplanner.planning.models import PlanStatus
-from coplanner.planning.queries import get_plans_by_student, get_week_start
+from coplanner.planning.queries import (
+    get_plans_by_student,
+    get_week_start,
+    with_student_names,
+)
 
 
 def classroom_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
@@ -108,19 +110,3 @@ def classroom_draft(request: HttpRequest, classroom_id: int) -> HttpResponse:
             ),
         )
     return redirect("classroom_detail", classroom_id=classroom.pk)
-
-
-def with_student_names(text: str, names: dict[str, str]) -> str:
-    """Put students' names where the planner's words name them by code.
-
-    The planner only ever sees student codes, so that its files and logs hold
-    no names; a teacher reading its answer wants the names back.
-    """
-    if not names:
-        return text
-    pattern = re.compile(
-        r"\b("
-        + "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True))
-        + r")\b"
-    )
-    return pattern.sub(lambda match: names[match.group(1)], text)
