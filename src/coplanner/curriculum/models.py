@@ -25,6 +25,22 @@ class Skill(models.Model):
     )
     grade = models.SmallIntegerField(null=True, blank=True)
     name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_(
+            "The broader skill this one belongs to, as a framework nests them."
+        ),
+    )
+    source_id = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text=_("Identifier in the framework it came from (a CASE CFItem)."),
+    )
     prerequisites = models.ManyToManyField(
         "self",
         symmetrical=False,

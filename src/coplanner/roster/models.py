@@ -6,14 +6,41 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-class School(models.Model):
-    """A school: the unit that owns classrooms, activities and a week template."""
+class District(models.Model):
+    """A group of schools run together, as a student information system names it."""
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     source_id = models.CharField(
         max_length=255,
         blank=True,
+        db_index=True,
+        help_text=_("Identifier in the student information system (sourcedId)."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    """A school: the unit that owns classrooms, activities and a week template."""
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="schools",
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    source_id = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
         help_text=_("Identifier in the student information system (sourcedId)."),
     )
 
@@ -39,6 +66,12 @@ class Staff(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(max_length=16, choices=StaffRole.choices)
     display_name = models.CharField(max_length=200)
+    source_id = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text=_("Identifier in the student information system (sourcedId)."),
+    )
 
     class Meta:
         ordering = ["display_name"]
@@ -71,6 +104,12 @@ class Classroom(models.Model):
         null=True,
         blank=True,
         related_name="classrooms",
+    )
+    source_id = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text=_("Identifier in the student information system (sourcedId)."),
     )
 
     class Meta:
@@ -124,6 +163,12 @@ class Student(models.Model):
     autonomy = models.PositiveSmallIntegerField(
         choices=AutonomyLevel.choices, default=AutonomyLevel.CHOOSE
     )
+    source_id = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text=_("Identifier in the student information system (sourcedId)."),
+    )
 
     class Meta:
         ordering = ["first_name", "last_name"]
@@ -158,6 +203,12 @@ class Guardian(models.Model):
     display_name = models.CharField(max_length=200)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     children = models.ManyToManyField(Student, related_name="guardians")
+    source_id = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text=_("Identifier in the student information system (sourcedId)."),
+    )
 
     class Meta:
         ordering = ["display_name"]
