@@ -144,6 +144,7 @@ class PlanModel:
     int_uppers: dict[int, int] = field(default_factory=dict)
     constant: float = 0.0
     rounding_allowance: float = 0.0
+    _fixed_counts: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
 
     @property
     def problem(self) -> Problem:
@@ -166,8 +167,9 @@ class PlanModel:
         constraint = self.model.add_linear_constraint(expression, lower, upper)
         if literals:
             constraint.only_enforce_if(literals)
-        else:
-            # Kept for the LP relaxation, which is read from these rows.
+        elif not self.fixed:
+            # Kept for the LP relaxation, which is read from these rows; it is
+            # only ever taken of a whole model, never of a search step's part.
             self.rows.append(
                 (
                     [(variable.index, coefficient) for variable, coefficient in pairs],
@@ -322,11 +324,23 @@ def _seated(
 
 def _fixed_count(pm: PlanModel, rule: str, block: str, activity: str) -> int:
     """Count the students outside the model for whom a shared rule counts here."""
-    return sum(
-        1
-        for student, week in pm.fixed.items()
-        if week.get(block) == activity and not pm.enforcement.is_relaxed(rule, student)
-    )
+    counts = pm._fixed_counts.get(rule)
+    if counts is None:
+        # Counted once per rule: a search step asks for every block and
+        # activity, and a pod has a hundred fixed students to scan.
+        counts = {}
+        for student, week in pm.fixed.items():
+            if pm.enforcement.is_relaxed(rule, student):
+                continue
+            for slot in week.items():
+                counts[slot] = counts.get(slot, 0) + 1
+        pm._fixed_counts[rule] = counts
+    return counts.get((block, activity), 0)
+
+
+def _plain(pm: PlanModel, rule: str) -> bool:
+    """Say whether a rule holds plainly for every free student of the model."""
+    return all(pm.enforcement.literals(rule, student) == [] for student in pm.free)
 
 
 def capacity(pm: PlanModel) -> None:
@@ -347,8 +361,10 @@ def capacity(pm: PlanModel) -> None:
                 if counted is not None:
                     seated.append(counted)
             if seated:
-                taken = _fixed_count(pm, "capacity", block.id, activity_id)
-                pm.add(((variable, 1) for variable in seated), 0, limit - taken, [])
+                room = limit - _fixed_count(pm, "capacity", block.id, activity_id)
+                if room >= len(seated):
+                    continue  # everyone in the model fits: nothing to say
+                pm.add(((variable, 1) for variable in seated), 0, room, [])
 
 
 def _seats_need_staff(
@@ -392,10 +408,17 @@ def staff(pm: PlanModel) -> None:
     for record in pm.problem.activities:
         if record.staff is not None:
             by_staff.setdefault(record.staff, []).append(record.id)
+    plain_staff = _plain(pm, "staff")
     for member, activities in by_staff.items():
         for block in pm.problem.blocks:
             here = [a for a in activities if a in pm.prepared.candidates[block.id]]
             if len(here) < 2:
+                continue
+            running = [a for a in here if _fixed_count(pm, "staff", block.id, a)]
+            if plain_staff and len(running) == 1:
+                # Students outside the model already hold this staff member
+                # here: the free students may join that activity only.
+                _keep_out(pm, block.id, [a for a in here if a != running[0]])
                 continue
             runs = {
                 activity: pm.model.new_bool_var(f"runs[{member},{block.id},{activity}]")
@@ -412,6 +435,12 @@ def staff(pm: PlanModel) -> None:
                     choice = pm.x[student, block.id, activity]
                     pm.add([(runs[activity], 1), (choice, -1)], 0, 1, literals)
                 _seats_need_staff(pm, block.id, activity, runs[activity], plain)
+
+
+def _keep_out(pm: PlanModel, block: str, activities: Iterable[str]) -> None:
+    """Seat none of the free students in these activities in this block."""
+    for activity in activities:
+        pm.add(((pm.x[s, block, activity], 1) for s in pm.free), 0, 0, [])
 
 
 def subject_minutes(pm: PlanModel) -> None:
