@@ -16,7 +16,7 @@ tree exact.
 
 The EM pass on the tree is the usual scaled forward-backward recursion with
 the backward quantities of all sequences through a node summed into one.
-For node ``n`` with forward scale ``c[n]`` and filtered mastery ``filt[n]``,
+For node ``n`` with forward scale ``c[n]`` and filtered state ``filt[n]``,
 ``acc[n]`` (per state) is the number of sequences ending at ``n`` plus, for
 each child ``m``, ``A @ (e(m) * acc[m]) / c[m]``; the expected number of
 sequences in each state at ``n`` is then ``filt[n] * acc[n]``, which is what
@@ -41,6 +41,13 @@ try:
     HAVE_NUMBA = True
 except ImportError:  # pragma: no cover - numba is a declared dependency
     HAVE_NUMBA = False
+
+# The least probability "not mastered" is given after an observation. Both
+# states are carried separately, since after a long run of right answers
+# "not mastered" falls far below what ``1 - mastery`` can tell from zero;
+# this floor keeps it from reaching zero, from which no later run of wrong
+# answers could raise it again.
+TINY = 1e-250
 
 
 def _jit(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -108,6 +115,7 @@ def _em_step(
     params: FloatArray,
     bounds: FloatArray,
     filt: FloatArray,
+    filt_u: FloatArray,
     scale: FloatArray,
     acc_u: FloatArray,
     acc_l: FloatArray,
@@ -116,18 +124,22 @@ def _em_step(
     prior, learn, guess, slip = params[0], params[1], params[2], params[3]
     n_nodes = parent.shape[0]
 
-    # Forward: filtered mastery and scale at every node, and the likelihood.
+    # Forward: filtered mastery (both states, see TINY) and scale at every
+    # node, and the likelihood.
     log_likelihood = 0.0
     for i in range(1, n_nodes):
         p = parent[i]
         if p == 0:
-            predicted = prior
+            predicted_l = prior
+            predicted_u = 1.0 - prior
         else:
-            predicted = filt[p] + (1.0 - filt[p]) * learn
+            predicted_l = filt[p] + filt_u[p] * learn
+            predicted_u = filt_u[p] * (1.0 - learn)
         e_l, e_u = _emission(obs[i], guess, slip)
-        c = predicted * e_l + (1.0 - predicted) * e_u
+        c = predicted_l * e_l + predicted_u * e_u
         scale[i] = c
-        filt[i] = predicted * e_l / c
+        filt[i] = predicted_l * e_l / c
+        filt_u[i] = max(predicted_u * e_u / c, TINY)
         log_likelihood += through[i] * math.log(c)
 
     # Backward: expected counts, pushed from children to parents.
@@ -144,7 +156,7 @@ def _em_step(
     sum_l_wrong = 0.0
     for i in range(n_nodes - 1, 0, -1):
         x = obs[i]
-        gamma_u = (1.0 - filt[i]) * acc_u[i]
+        gamma_u = filt_u[i] * acc_u[i]
         gamma_l = filt[i] * acc_l[i]
         sum_u += gamma_u
         sum_u_correct += gamma_u * x
@@ -158,7 +170,7 @@ def _em_step(
             first_l += gamma_l
             first_n += gamma_u + gamma_l
         else:
-            from_u = 1.0 - filt[p]
+            from_u = filt_u[p]
             xi_ul = from_u * learn * v_l
             learn_num += xi_ul
             learn_den += xi_ul + from_u * (1.0 - learn) * v_u
@@ -195,7 +207,7 @@ def _em_run(
     while done < iterations:
         log_likelihood = _em_step(
             parent, obs, ends, through, params, bounds,
-            work[0], work[1], work[2], work[3], new,
+            work[0], work[1], work[2], work[3], work[4], new,
         )  # fmt: skip
         done += 1
         if log_likelihood - previous < tolerance:
@@ -208,7 +220,7 @@ def _em_run(
         # likelihood belongs to the returned parameters.
         log_likelihood = _em_step(
             parent, obs, ends, through, params, bounds,
-            work[0], work[1], work[2], work[3], new,
+            work[0], work[1], work[2], work[3], work[4], new,
         )  # fmt: skip
     return params, log_likelihood, done, converged
 
@@ -226,7 +238,7 @@ def em_fit_compiled(
     """Fit one skill from every start, then refine the most likely one."""
     tree = _build_tree(values, offsets)
     n_nodes = tree[0].shape[0]
-    work = np.empty((4, n_nodes))
+    work = np.empty((5, n_nodes))
     absolute_tolerance = tolerance * values.shape[0]
     best = starts[0].copy()
     best_ll = -np.inf
@@ -266,11 +278,14 @@ def trace_compiled(
             params[s, 3],
         )
         mastery = prior
+        unmastered = 1.0 - prior
         for k in range(offsets[s], offsets[s + 1]):
-            p_correct[k] = mastery * (1.0 - slip) + (1.0 - mastery) * guess
+            p_correct[k] = mastery * (1.0 - slip) + unmastered * guess
             e_l, e_u = _emission(values[k], guess, slip)
-            filtered = mastery * e_l / (mastery * e_l + (1.0 - mastery) * e_u)
-            mastery = filtered + (1.0 - filtered) * learn
+            c = mastery * e_l + unmastered * e_u
+            filtered_u = max(unmastered * e_u / c, TINY)
+            mastery = mastery * e_l / c + filtered_u * learn
+            unmastered = filtered_u * (1.0 - learn)
             p_mastery[k] = mastery
     return p_correct, p_mastery
 
@@ -321,17 +336,22 @@ def em_fit_numpy(
     def step(params: FloatArray) -> tuple[float, FloatArray]:
         prior, learn, guess, slip = (float(v) for v in params)
         filtered: list[FloatArray] = []
+        filtered_u: list[FloatArray] = []
         scales: list[FloatArray] = []
         emissions: list[tuple[FloatArray, FloatArray]] = []
         log_likelihood = 0.0
-        predicted = np.full(len(obs[0]) if obs else 0, prior)
+        predicted_l = np.full(len(obs[0]) if obs else 0, prior)
+        predicted_u = 1.0 - predicted_l
         for t, x in enumerate(obs):
             if t > 0:
-                previous = filtered[-1][: len(x)]
-                predicted = previous + (1.0 - previous) * learn
+                previous_l = filtered[-1][: len(x)]
+                previous_u = filtered_u[-1][: len(x)]
+                predicted_l = previous_l + previous_u * learn
+                predicted_u = previous_u * (1.0 - learn)
             e_l, e_u = _emission_numpy(x, guess, slip)
-            c = predicted * e_l + (1.0 - predicted) * e_u
-            filtered.append(predicted * e_l / c)
+            c = predicted_l * e_l + predicted_u * e_u
+            filtered.append(predicted_l * e_l / c)
+            filtered_u.append(np.maximum(predicted_u * e_u / c, TINY))
             scales.append(c)
             emissions.append((e_l, e_u))
             log_likelihood += float(np.log(c).sum())
@@ -348,14 +368,14 @@ def em_fit_numpy(
                 e_l, e_u = emissions[t + 1]
                 v_u = e_u * beta_u / scales[t + 1]
                 v_l = e_l * beta_l / scales[t + 1]
-                from_u = 1.0 - filtered[t][:m]
+                from_u = filtered_u[t][:m]
                 xi_ul = from_u * learn * v_l
                 sums[0] += xi_ul.sum()
                 sums[1] += xi_ul.sum() + (from_u * (1.0 - learn) * v_u).sum()
                 new_u[:m] = (1.0 - learn) * v_u + learn * v_l
                 new_l[:m] = v_l
             gamma_l = filtered[t] * new_l
-            gamma_u = (1.0 - filtered[t]) * new_u
+            gamma_u = filtered_u[t] * new_u
             x = obs[t]
             sums[2] += gamma_u.sum()
             sums[3] += (gamma_u * x).sum()
@@ -412,15 +432,18 @@ def trace_numpy(
     p_mastery = np.empty(values.shape[0])
     ordered = params[steps.order]
     mastery = ordered[:, 0].copy()
+    unmastered = 1.0 - mastery
     learn, guess, slip = ordered[:, 1], ordered[:, 2], ordered[:, 3]
     for index in steps.steps:
         n = len(index)
-        m, g, s = mastery[:n], guess[:n], slip[:n]
-        p_correct[index] = m * (1.0 - s) + (1.0 - m) * g
+        m, u, g, s = mastery[:n], unmastered[:n], guess[:n], slip[:n]
+        p_correct[index] = m * (1.0 - s) + u * g
         x = values[index]
         e_l = (1.0 - s) ** x * s ** (1.0 - x)
         e_u = g**x * (1.0 - g) ** (1.0 - x)
-        filtered = m * e_l / (m * e_l + (1.0 - m) * e_u)
-        mastery[:n] = filtered + (1.0 - filtered) * learn[:n]
+        c = m * e_l + u * e_u
+        filtered_u = np.maximum(u * e_u / c, TINY)
+        mastery[:n] = m * e_l / c + filtered_u * learn[:n]
+        unmastered[:n] = filtered_u * (1.0 - learn[:n])
         p_mastery[index] = mastery[:n]
     return p_correct, p_mastery
