@@ -1,15 +1,14 @@
 """Plans and mastery estimates as CSV for spreadsheets.
 
-A cell that a spreadsheet would read as a formula (it starts with = + - @,
-a tab or a carriage return) is prefixed with a quote, so that a name such as
-``=HYPERLINK(...)`` typed into the roster cannot run when a teacher opens the
-file. Numbers are written as numbers and left alone.
+The CSV is written by ``coplanner.spreadsheets``: a cell that a spreadsheet
+would read as a formula (it starts with = + - @, a tab or a carriage return)
+is prefixed with a quote, so that a name such as ``=HYPERLINK(...)`` typed
+into the roster cannot run when a teacher opens the file. Numbers are written
+as numbers and left alone.
 """
 
-import csv
 import datetime
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.db.models import QuerySet
 
@@ -17,8 +16,9 @@ from coplanner.handouts.queries import get_latest_versions
 from coplanner.mastery.models import MasteryEstimate
 from coplanner.planning.models import Plan
 from coplanner.roster.models import Student
+from coplanner.spreadsheets import build_csv, neutralise
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["build_mastery_csv", "build_plans_csv", "neutralise"]
 
 PLAN_COLUMNS = (
     "school",
@@ -49,22 +49,6 @@ MASTERY_COLUMNS = (
     "observations",
     "last_observed_at",
 )
-
-
-def neutralise(value: object) -> object:
-    """Return ``value`` safe for a spreadsheet cell."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _write(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([neutralise(value) for value in row])
-    return buffer.getvalue()
 
 
 def build_plans_csv(students: QuerySet[Student], weeks: Sequence[datetime.date]) -> str:
@@ -105,7 +89,7 @@ def build_plans_csv(students: QuerySet[Student], weeks: Sequence[datetime.date])
                 )
             )
     keyed.sort(key=lambda pair: pair[0])
-    return _write(PLAN_COLUMNS, (row for _key, row in keyed))
+    return build_csv(PLAN_COLUMNS, (row for _key, row in keyed))
 
 
 def build_mastery_csv(students: QuerySet[Student]) -> str:
@@ -131,4 +115,4 @@ def build_mastery_csv(students: QuerySet[Student]) -> str:
         )
         for e in estimates
     )
-    return _write(MASTERY_COLUMNS, rows)
+    return build_csv(MASTERY_COLUMNS, rows)

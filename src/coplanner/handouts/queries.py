@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from coplanner.curriculum.models import Activity, Block, Modality, Skill
@@ -18,6 +18,16 @@ from coplanner.voice.models import Goal, Reflection
 MASTERED_AT = Rules().mastered_at
 
 
+# A version's slots in week order with what a handout shows of them. Ordered
+# here, since Slot's default ordering also joins and sorts by plan and
+# student, which on a school's export costs more than reading the slots.
+WEEK_SLOTS = (
+    Slot.objects.select_related("activity__staff", "variant", "block")
+    .prefetch_related("activity__skills")
+    .order_by("block__day", "block__start")
+)
+
+
 def get_latest_versions(plans: QuerySet[Plan]) -> dict[int, PlanVersion]:
     """Return the newest version of each plan, with its slots, by plan id."""
     newest = (
@@ -28,7 +38,7 @@ def get_latest_versions(plans: QuerySet[Plan]) -> dict[int, PlanVersion]:
     versions = (
         PlanVersion.objects.filter(plan__in=plans, number=Subquery(newest))
         .select_related("plan")
-        .prefetch_related("slots__activity__skills", "slots__variant", "slots__block")
+        .prefetch_related(Prefetch("slots", queryset=WEEK_SLOTS))
     )
     return {version.plan_id: version for version in versions}
 
@@ -225,10 +235,16 @@ def get_plan_progress(student: Student, slots: list[Slot]) -> list[SkillProgress
     """
     # TODO: show mastery over time once estimates keep their history (a table
     # of past estimates per refit); until then only the current one exists.
-    skills = {skill.pk: skill for slot in slots for skill in slot.activity.skills.all()}
-    estimates = MasteryEstimate.objects.filter(
-        student=student, skill__in=list(skills)
-    ).select_related("skill")
+    # One query for the skills of every activity of the week, not one per
+    # slot: a week has thirty slots.
+    activity_ids = {slot.activity_id for slot in slots}
+    estimates = (
+        MasteryEstimate.objects.filter(
+            student=student, skill__activities__in=activity_ids
+        )
+        .select_related("skill")
+        .distinct()
+    )
     progress = [
         SkillProgress(e.skill, e.probability, e.band, e.get_band_display())
         for e in estimates

@@ -178,9 +178,11 @@ def calendar_links(request: HttpRequest, student_id: int) -> HttpResponse:
 
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            feed = get_object_or_404(
-                CalendarFeed, pk=request.POST.get("feed"), student=student
-            )
+            # A feed id that is not a number is no feed of this student.
+            feed_id = request.POST.get("feed", "")
+            if not feed_id.isascii() or not feed_id.isdigit():
+                raise Http404("No such calendar link.")
+            feed = get_object_or_404(CalendarFeed, pk=int(feed_id), student=student)
             if revoke_calendar_feed(feed):
                 messages.success(
                     request, _("The link is revoked. Calendars using it stop updating.")

@@ -33,6 +33,9 @@ class Environment:
     debug: bool
     # Host names this server answers to.
     allowed_hosts: list[str]
+    # Other origins (https://host[:port]) whose forms may post here, such as a
+    # proxy's public address that differs from the host name.
+    csrf_trusted_origins: list[str]
     # Level of coplanner's own log lines (DEBUG, INFO, WARNING…).
     log_level: str
     # The school's time zone, for block times and evidence dates.
@@ -49,6 +52,7 @@ def read_environment() -> Environment:
         secret_key=os.environ.get("COPLANNER_SECRET_KEY") or None,
         debug=_flag("COPLANNER_DEBUG", default=False),
         allowed_hosts=_list("COPLANNER_ALLOWED_HOSTS", ["127.0.0.1", "localhost"]),
+        csrf_trusted_origins=_list("COPLANNER_CSRF_TRUSTED_ORIGINS", []),
         log_level=os.environ.get("COPLANNER_LOG_LEVEL", "INFO").upper(),
         time_zone=os.environ.get("COPLANNER_TIME_ZONE", "America/New_York"),
         static_root=Path(

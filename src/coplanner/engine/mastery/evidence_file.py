@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from coplanner.engine.mastery.errors import EvidenceFileError
+from coplanner.spreadsheets import neutralise_row
 
 REQUIRED_COLUMNS = ("student", "skill", "correct")
 TRUE_WORDS = {"1", "true", "yes"}
@@ -234,16 +235,19 @@ def write_predictions(
 ) -> None:
     """Write the evidence rows with ``p_correct``, ``p_mastery`` and ``params``.
 
-    ``source`` says, per row, where its skill's parameters came from.
+    ``source`` says, per row, where its skill's parameters came from. The
+    columns copied from the evidence file are neutralised like every export
+    (``coplanner.spreadsheets``), since the file is often opened in a
+    spreadsheet.
     """
     added = ("p_correct", "p_mastery", "params")
     keep = [i for i, column in enumerate(table.header) if column not in added]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([table.header[i] for i in keep] + list(added))
+    writer.writerow(neutralise_row(table.header[i] for i in keep) + list(added))
     for k, row in enumerate(table.rows):
         writer.writerow(
-            [row[i] for i in keep]
+            neutralise_row(row[i] for i in keep)
             + [
                 f"{p_correct[k]:.6f}",
                 f"{p_mastery[k]:.6f}",

@@ -3,8 +3,8 @@
 // answered without reloading the page (the server sends back the board's
 // live part, which replaces the old one), a second tapped card or a card
 // dropped onto another asks for a swap. Nothing here is inline, and every
-// figure comes from data- attributes, so a strict Content-Security-Policy
-// can forbid inline scripts.
+// figure comes from data- attributes, so the strict Content-Security-Policy
+// (no inline script or style) holds. Every POST carries the CSRF token.
 (function () {
   "use strict";
 
@@ -20,11 +20,8 @@
   }
 
   function paint(root) {
-    // The style attribute sets each card's colour; set it again in case a
-    // Content-Security-Policy forbids style attributes.
-    root.querySelectorAll("[data-colour]").forEach(function (element) {
-      element.style.setProperty("--station", element.dataset.colour);
-    });
+    // Cards take their colours from classes (see activity-colours.css);
+    // only the controls that need this script are shown here.
     root.querySelectorAll(".js-only").forEach(function (element) {
       element.hidden = false;
     });
@@ -56,7 +53,17 @@
     options.credentials = "same-origin";
     return fetch(url, options)
       .then(function (response) { return response.text(); })
-      .then(replace)
+      .then(function (html) {
+        // Anything but the board's live part (the login page after the
+        // session ended, the "page was out of date" page after a refused
+        // CSRF token) must not be pasted into the board: load the board
+        // afresh instead, which also gives the page a new token.
+        if (html.indexOf('<div class="live"') === -1) {
+          window.location.assign(board.dataset.boardUrl);
+          return;
+        }
+        replace(html);
+      })
       .catch(function () { window.location.assign(url); })
       .finally(function () { board.classList.remove("busy"); });
   }

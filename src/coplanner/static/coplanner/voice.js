@@ -28,11 +28,6 @@
   }
 
   function setUpFaces() {
-    // The style attribute sets each card's colour; set it again here in case
-    // a Content-Security-Policy forbids style attributes.
-    document.querySelectorAll("[data-colour]").forEach(function (card) {
-      card.style.setProperty("--colour", card.dataset.colour);
-    });
     document.querySelectorAll(".face input").forEach(function (input) {
       input.addEventListener("change", function () {
         var face = input.closest(".face");
