@@ -5,6 +5,7 @@ teacher never sees another class's students and a family never sees another
 family's child. Anything outside a person's scope is simply not found.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -45,3 +46,21 @@ def access_students(user: User) -> QuerySet[Student]:
     if role == Role.GUARDIAN:
         return Student.objects.filter(guardians__user=user)
     return Student.objects.none()
+
+
+def access_adults(user: User) -> QuerySet[AbstractBaseUser]:
+    """Return the adults' accounts a school leader looks after.
+
+    They are the staff of the leader's schools and the families of those
+    schools' students; anyone else has no one to look after.
+    """
+    if get_role(user) != Role.LEADER:
+        return get_user_model().objects.none()
+    schools = School.objects.filter(staff__user=user)
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(staff__school__in=schools) | Q(guardian__children__school__in=schools)
+        )
+        .distinct()
+    )

@@ -1,9 +1,15 @@
 from django.core.management.base import BaseCommand, CommandParser
+from django.urls import reverse
 
+from coplanner.accounts.picture_login import (
+    DEMO_PICTURES,
+    record_demo_picture_logins,
+)
 from coplanner.demo.load import load_demo_school
 from coplanner.mastery.actions import record_mastery_fit
 from coplanner.planning.actions import propose_class_drafts
 from coplanner.planning.queries import get_week_start
+from coplanner.roster.models import School
 
 # Seconds the planner may think per class when the demo drafts its plans.
 DEMO_DRAFT_SECONDS = 6.0
@@ -62,3 +68,23 @@ class Command(BaseCommand):
                 f"  {login.role:<9} {login.username:<{width}}  {login.name} — {login.note}"
             )
         self.stdout.write(f"\n  password: {summary.password}\n")
+        self._print_picture_logins(summary.school)
+
+    def _print_picture_logins(self, school: School) -> None:
+        """Give the demo students their pictures and say where to tap them."""
+        classrooms = list(school.classrooms.order_by("grade", "name"))
+        tokens = record_demo_picture_logins(classrooms)
+        self.stdout.write(
+            "\nPicture login for the class tablet (no typing; on this server, "
+            "e.g. http://127.0.0.1:8000):"
+        )
+        width = max((len(classroom.name) for classroom in classrooms), default=0)
+        for classroom in classrooms:
+            path = reverse("accounts:picture_login", args=[tokens[classroom.pk]])
+            self.stdout.write(f"  {classroom.name:<{width}}  {path}")
+        pictures = ", ".join(DEMO_PICTURES)
+        self.stdout.write(
+            f"  every demo student's pictures, in order: {pictures}\n"
+            "  (teachers choose real pictures on their class page, under "
+            "Picture login)\n"
+        )
