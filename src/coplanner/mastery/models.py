@@ -137,3 +137,47 @@ class EvidenceSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BandOverride(models.Model):
+    """A teacher's judgement of a student's band on a skill, with the reason.
+
+    The estimate comes from the evidence; a teacher who knows better sets
+    the band that stands for it, and pages show it beside what the data
+    says. Kept like the student's answers: a new override or a removal
+    marks the current one ``cleared_at``, so there is at most one current
+    override per student and skill, and every earlier one stays on record.
+    """
+
+    student = models.ForeignKey(
+        "roster.Student", on_delete=models.CASCADE, related_name="band_overrides"
+    )
+    skill = models.ForeignKey(
+        "curriculum.Skill", on_delete=models.CASCADE, related_name="+"
+    )
+    band = models.CharField(max_length=16, choices=Band.choices)
+    reason = models.CharField(max_length=500)
+    set_by = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(auto_now_add=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["student", "skill", "-set_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "skill"],
+                condition=Q(cleared_at__isnull=True),
+                name="one_current_band_override",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"band {self.band} for student {self.student_id} on skill {self.skill_id}"
+        )

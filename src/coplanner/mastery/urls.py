@@ -26,4 +26,9 @@ urlpatterns += [
         mastery_views.evidence,
         name="evidence",
     ),
+    path(
+        "students/<int:student_id>/skills/<int:skill_id>/override/",
+        mastery_views.band_override,
+        name="band_override",
+    ),
 ]

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from coplanner.audit import actions as audit
+from coplanner.audit.models import AuditAction
+from coplanner.engine.planner import plan as engine_plan
 from coplanner.engine.planner.plan import Conflict, StudentPlan
 from coplanner.engine.planner.solve import solve
 from coplanner.planning.adapter import ClassProblem, build_class_problem
@@ -54,6 +57,7 @@ def record_plan_version(
     Call inside a transaction holding the plan's row (``select_for_update``):
     the plan's ``version`` counter goes up by one and names the new version.
     """
+    before = _slot_codes(plan)
     plan.version += 1
     plan.save(update_fields=["version", "updated_at"])
     version = PlanVersion.objects.create(
@@ -80,7 +84,97 @@ def record_plan_version(
         )
         for slot in week.slots
     )
+    _audit_version(plan, version, week, built, before, by)
     return version
+
+
+def _slot_codes(plan: Plan) -> dict[str, str]:
+    """Return block code -> activity code (and variant) of the newest version."""
+    if not plan.version:
+        return {}
+    return {
+        block: f"{activity}/{variant}" if variant else activity
+        for block, activity, variant in Slot.objects.filter(
+            version__plan=plan, version__number=plan.version
+        ).values_list("block__code", "activity__code", "variant__code")
+    }
+
+
+def _audit_version(
+    plan: Plan,
+    version: PlanVersion,
+    week: StudentPlan,
+    built: ClassProblem,
+    before: dict[str, str],
+    by: AbstractBaseUser | None,
+) -> None:
+    """Audit a new plan version: its source and the blocks it changed."""
+    after = {
+        slot.block: f"{slot.activity}/{slot.variant}" if slot.variant else slot.activity
+        for slot in week.slots
+    }
+    student = next(
+        (
+            s
+            for s in (*built.to_plan.values(), *built.kept.values())
+            if s.pk == plan.student_id
+        ),
+        None,
+    )
+    changed = {
+        block: [before.get(block), code]
+        for block, code in sorted(after.items())
+        if before.get(block) != code
+    }
+    audit.record(
+        AuditAction.PLAN_VERSION,
+        by=by,
+        object_type="plan",
+        object_id=plan.pk,
+        school_id=student.school_id if student else None,
+        student_id=plan.student_id,
+        from_version=version.number - 1 or None,
+        to_version=version.number,
+        changes={
+            "source": version.source,
+            "note": "written" if version.note else "",
+            # A first draft fills every block: its count says enough.
+            **({"changed": changed} if before else {"slots": len(after)}),
+        },
+    )
+
+
+def record_class_drafts(
+    built: ClassProblem,
+    answer: engine_plan.Plan,
+    week_start: datetime.date,
+    by: AbstractBaseUser | None,
+) -> tuple[int, int]:
+    """Store the planner's weeks for a class problem's students as new versions.
+
+    ``answer`` may hold more students than the class (a plan of several
+    classes solved together); only the class's students to plan are stored.
+    A draft that someone edited while the planner was thinking, or that went
+    into conference, is left alone. Return how many plans were drafted and
+    how many were skipped.
+    """
+    drafted = skipped = 0
+    with transaction.atomic():
+        for code, student in built.to_plan.items():
+            week = answer.students[code]
+            plan, _created = Plan.objects.select_for_update().get_or_create(
+                student=student, week_start=week_start
+            )
+            if plan.status != PlanStatus.DRAFT or plan.version != (
+                built.draft_versions.get(code, 0)
+            ):
+                skipped += 1
+                continue
+            record_plan_version(
+                plan, week, built, by, ChangeSource.PLANNER, "Drafted by the planner"
+            )
+            drafted += 1
+    return drafted, skipped
 
 
 def propose_class_drafts(
@@ -115,22 +209,7 @@ def propose_class_drafts(
             answer.status, 0, len(built.kept), 0, answer.seconds, answer.conflicts
         )
 
-    drafted = skipped = 0
-    with transaction.atomic():
-        for code, student in built.to_plan.items():
-            week = answer.students[code]
-            plan, _created = Plan.objects.select_for_update().get_or_create(
-                student=student, week_start=week_start
-            )
-            if plan.status != PlanStatus.DRAFT or plan.version != (
-                built.draft_versions.get(code, 0)
-            ):
-                skipped += 1
-                continue
-            record_plan_version(
-                plan, week, built, by, ChangeSource.PLANNER, "Drafted by the planner"
-            )
-            drafted += 1
+    drafted, skipped = record_class_drafts(built, answer, week_start, by)
     logger.info(
         "Drafted classroom %s week %s: %s plans, %s kept, %s skipped, %s in %.1f s",
         classroom.pk,

@@ -9,12 +9,13 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from coplanner.curriculum.models import Activity, Block, Skill, Variant
 from coplanner.engine.planner import plan as engine_plan
 from coplanner.engine.planner import problem as engine
 from coplanner.mastery.models import MasteryEstimate
+from coplanner.mastery.overrides import get_override_probabilities
 from coplanner.planning.models import MustDo, Plan, PlanStatus, PlanVersion, Slot
 from coplanner.roster.models import Classroom, Student
 from coplanner.voice.models import Preference
@@ -47,8 +48,10 @@ def _latest_slots(plans: list[Plan]) -> dict[int, list[Slot]]:
     newest: dict[int, PlanVersion] = {}
     for version in PlanVersion.objects.filter(plan__in=plans).order_by("-number"):
         newest.setdefault(version.plan_id, version)
-    slots = Slot.objects.filter(version__in=list(newest.values())).select_related(
-        "block", "activity", "variant", "version__plan"
+    slots = (
+        Slot.objects.filter(version__in=list(newest.values()))
+        .select_related("block", "activity", "variant", "version__plan")
+        .order_by("block__day", "block__start")  # not by plan and student
     )
     by_student: dict[int, list[Slot]] = {}
     for slot in slots:
@@ -56,11 +59,28 @@ def _latest_slots(plans: list[Plan]) -> dict[int, list[Slot]]:
     return by_student
 
 
+def _busy_staff(plans: list[Plan]) -> set[tuple[str, int]]:
+    """Return (block code, staff id) of each group the plans' newest versions hold.
+
+    Only the pairs are read, in one query: the other classes of a school of
+    500 hold some 15,000 slots, and every conference request asks this.
+    A plan's ``version`` is the number of its newest version.
+    """
+    newest = PlanVersion.objects.filter(plan__in=plans, number=F("plan__version"))
+    return set(
+        Slot.objects.filter(version__in=newest, activity__staff__isnull=False)
+        .values_list("block__code", "activity__staff_id")
+        .order_by()  # the models' orderings would join plans and students
+        .distinct()
+    )
+
+
 def build_class_problem(
     classroom: Classroom,
     week_start: datetime.date,
     *,
     open_students: Collection[int] = (),
+    planned_with: Collection[int] = (),
 ) -> ClassProblem:
     """Build the problem of drafting a classroom's week.
 
@@ -73,7 +93,10 @@ def build_class_problem(
     A station's seats belong to the classroom, but staff belong to the
     school: where another classroom's plans this week already have a staff
     member running a group in a block, this class's students avoid that
-    person's activities in that block.
+    person's activities in that block. Classrooms whose ids are in
+    ``planned_with`` are solved together with this one (in one problem, see
+    ``coplanner.planning.distributed``), so their plans are not taken as
+    busy: that solve shares the staff itself.
     TODO: an activity whose seats the whole school shares (a computer lab)
     needs its seats counted across classrooms too.
     """
@@ -110,14 +133,14 @@ def build_class_problem(
         and plan.status != PlanStatus.DRAFT
         and plan.student_id not in open_students
     ]
-    others = [plan for plan in plans if plan.student.classroom_id != classroom.pk]
+    others = [
+        plan
+        for plan in plans
+        if plan.student.classroom_id != classroom.pk
+        and plan.student.classroom_id not in planned_with
+    ]
     fixed_slots = _latest_slots(own_fixed)
-    busy = {
-        (slot.block.code, slot.activity.staff_id)
-        for slot_list in _latest_slots(others).values()
-        for slot in slot_list
-        if slot.activity.staff_id is not None
-    }
+    busy = _busy_staff(others)
     to_plan = {s.code: s for s in own_students if s.pk not in fixed_slots}
     kept = {s.code: s for s in own_students if s.pk in fixed_slots}
 
@@ -139,6 +162,11 @@ def build_class_problem(
     for student_id, code, probability in MasteryEstimate.objects.filter(
         student__in=list(to_plan.values())
     ).values_list("student_id", "skill__code", "probability"):
+        mastery[student_id][code] = probability
+    # A teacher's band override wins over the estimate of the evidence.
+    for (student_id, code), probability in get_override_probabilities(
+        student.pk for student in to_plan.values()
+    ).items():
         mastery[student_id][code] = probability
     preferences: dict[int, dict[str, int]] = defaultdict(dict)
     for student_id, code, rating in Preference.objects.filter(
@@ -318,8 +346,12 @@ def build_class_plan(built: ClassProblem, week_start: datetime.date) -> ClassPla
     ):
         newest.setdefault(version.plan_id, version)
     slots_by_version: dict[int, list[Slot]] = defaultdict(list)
-    for slot in Slot.objects.filter(version__in=list(newest.values())).select_related(
-        "block", "activity", "variant"
+    # In week order only: Slot's default ordering would join and sort by
+    # plan and student too, which costs more than the rest of the query.
+    for slot in (
+        Slot.objects.filter(version__in=list(newest.values()))
+        .select_related("block", "activity", "variant")
+        .order_by("block__day", "block__start")
     ):
         slots_by_version[slot.version_id].append(slot)
 

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coplanner.accounts.roles import Role, get_role
+from coplanner.audit import actions as audit
+from coplanner.audit.models import AuditAction
 from coplanner.curriculum.models import Activity, Block
 from coplanner.engine.planner import replan
 from coplanner.engine.planner.check import check_plan
@@ -102,10 +104,18 @@ class NotAllowed(ConferenceError):
 
 
 class VersionConflict(ConferenceError):
-    """Someone else changed the plan since the person last saw it."""
+    """Someone else changed the plan since the person last saw it.
+
+    ``seen`` is the version the person was looking at, when known, so that
+    the board can show it beside the version now saved.
+    """
 
     code = "stale_version"
     status = 409
+
+    def __init__(self, message: str, seen: int | None = None) -> None:
+        super().__init__(message)
+        self.seen = seen
 
 
 @dataclass(frozen=True)
@@ -166,7 +176,9 @@ def _plan_of(student: Student, week_start: datetime.date) -> Plan:
     return plan
 
 
-def _stale(plan: Plan, who: Student | None = None) -> VersionConflict:
+def _stale(
+    plan: Plan, who: Student | None = None, seen: int | None = None
+) -> VersionConflict:
     """Build the conflict error for a plan changed by someone else."""
     latest = plan.versions.select_related("created_by").order_by("-number").first()
     changer = person_name(latest.created_by if latest else None)
@@ -188,13 +200,39 @@ def _stale(plan: Plan, who: Student | None = None) -> VersionConflict:
             "number": latest.number if latest else plan.version,
             "note": note or _("no note"),
             "student": who.first_name if who else "",
-        }
+        },
+        seen=seen if who is None else None,
+    )
+
+
+def _audit(
+    action: str,
+    plan: Plan,
+    by: User,
+    conference: Conference,
+    changes: dict[str, object] | None = None,
+) -> None:
+    """Audit a step of the conference on a plan, in the step's transaction."""
+    school_id = (
+        Student.objects.filter(pk=plan.student_id)
+        .values_list("school_id", flat=True)
+        .first()
+    )
+    audit.record(
+        action,
+        by=by,
+        object_type="plan",
+        object_id=plan.pk,
+        school_id=school_id,
+        student_id=plan.student_id,
+        to_version=plan.version or None,
+        changes={"conference": conference.pk, **(changes or {})},
     )
 
 
 def _check_fresh(plan: Plan, seen_version: int | None) -> None:
     if seen_version is not None and plan.version != seen_version:
-        raise _stale(plan)
+        raise _stale(plan, seen=seen_version)
 
 
 # Starting ------------------------------------------------------------------
@@ -213,6 +251,7 @@ def start_conference(plan: Plan, by: User) -> Conference:
         conference = locked.conferences.filter(ended_at__isnull=True).first()
         if conference is None:
             conference = Conference.objects.create(plan=locked, coach=coach)
+            _audit(AuditAction.CONFERENCE_STARTED, locked, by, conference)
             logger.info("Conference %s opened on plan %s", conference.pk, plan.pk)
         elif conference.coach_id is None and coach is not None:
             conference.coach = coach
@@ -335,9 +374,9 @@ def record_request(
         own = rows[plan.pk]
         if answer.applied:
             if seen_version is not None and own.version != seen_version:
-                raise _stale(own)
+                raise _stale(own, seen=seen_version)
             if own.version != current.plans[code].version:
-                raise _stale(own)
+                raise _stale(own, seen=current.plans[code].version)
             for other in changed_others:
                 row = rows[current.plans[other].pk]
                 if row.version != current.plans[other].version:
@@ -384,6 +423,20 @@ def record_request(
             if by.is_authenticated and by.pk == student.user_id:
                 reset["handed_in_at"] = None
             Conference.objects.filter(pk=conference.pk).update(**reset)
+        _audit(
+            AuditAction.REQUEST,
+            own,
+            by,
+            conference,
+            {
+                "request": request.pk,
+                "kind": ask.kind,
+                "outcome": request.outcome,
+                "rule": answer.rule or "",
+                "blocks": [block for block in (ask.block, ask.other_block) if block],
+                "others": len(changed_others),
+            },
+        )
     logger.info(
         "Request %s on plan %s (%s): %s, rule %s, %s other plans changed, %.2f s",
         request.pk,
@@ -845,6 +898,7 @@ def record_hand_in(
         if conference.handed_in_at is None:
             conference.handed_in_at = timezone.now()
             conference.save(update_fields=["handed_in_at"])
+            _audit(AuditAction.PLAN_HANDED_IN, locked, by, conference)
     logger.info(
         "Plan %s handed in by the student in conference %s", plan.pk, conference.pk
     )
@@ -898,6 +952,13 @@ def record_signature(
             locked.status = PlanStatus.AGREED
             locked.save(update_fields=["status", "updated_at"])
         conference.save()
+        _audit(
+            AuditAction.PLAN_SIGNED,
+            locked,
+            by,
+            conference,
+            {"signer": signer, "agreed": bool(conference.ended_at)},
+        )
     logger.info(
         "Plan %s signed by the %s in conference %s%s",
         plan.pk,
@@ -1336,3 +1397,67 @@ def get_version_diff(first: PlanVersion, second: PlanVersion) -> list[DiffRow]:
         if shown(old) != shown(new):
             rows.append(DiffRow(blocks[block_id], shown(old), shown(new)))
     return rows
+
+
+# Reads for a conflict ---------------------------------------------------------
+
+
+@dataclass
+class ConflictView:
+    """Two versions of a plan side by side after a change was refused as stale.
+
+    ``seen`` is the version the person was looking at when they asked,
+    ``now`` the one saved meanwhile by ``who``; ``diff`` holds every block
+    that differs between them, and ``asked`` says what the person asked for,
+    which was not saved.
+    """
+
+    seen: PlanVersion
+    now: PlanVersion
+    who: str
+    diff: list[DiffRow]
+    asked: str = ""
+
+
+def get_conflict(
+    student: Student, week_start: datetime.date, seen: int, ask: Ask | None = None
+) -> ConflictView | None:
+    """Read the version a person saw and the one saved since, for the board."""
+    plan = Plan.objects.filter(student=student, week_start=week_start).first()
+    if plan is None:
+        return None
+    versions = {
+        version.number: version
+        for version in plan.versions.select_related("created_by").filter(
+            number__in=[seen, plan.version]
+        )
+    }
+    if seen not in versions or plan.version not in versions or seen == plan.version:
+        return None
+    now = versions[plan.version]
+    return ConflictView(
+        seen=versions[seen],
+        now=now,
+        who=person_name(now.created_by),
+        diff=get_version_diff(versions[seen], now),
+        asked=_asked_words(student, ask) if ask else "",
+    )
+
+
+def _asked_words(student: Student, ask: Ask) -> str:
+    """Say what a refused stale request asked for, from its kind and blocks."""
+    blocks = {
+        block.code: block
+        for block in Block.objects.filter(
+            template_id=student.classroom.week_template_id
+            if student.classroom
+            else None,
+            code__in=[ask.block, ask.other_block or ""],
+        )
+    }
+    if ask.kind not in RequestKind.values or ask.block not in blocks:
+        return ""
+    words = f"{RequestKind(ask.kind).label}: {when(blocks[ask.block])}"
+    if ask.other_block in blocks:
+        words += f" ↔ {when(blocks[ask.other_block])}"
+    return words

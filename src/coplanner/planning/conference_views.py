@@ -22,7 +22,9 @@ from coplanner.planning.class_conference import get_class_conference
 from coplanner.planning.conference import (
     Ask,
     ConferenceError,
+    VersionConflict,
     get_board,
+    get_conflict,
     get_version_diff,
     get_versions,
     record_hand_in,
@@ -67,12 +69,22 @@ def _render_board(
     block: str | None = None,
     answer_id: int | None = None,
     error: ConferenceError | None = None,
+    since: int | None = None,
+    asked: Ask | None = None,
 ) -> HttpResponse:
     board = get_board(
         student, get_week_start(), request.user, block=block, answer_id=answer_id
     )
+    if isinstance(error, VersionConflict) and error.seen is not None:
+        since = error.seen
     context = {
         "board": board,
+        # The version the person saw beside the one saved meanwhile.
+        "conflict": (
+            get_conflict(student, board.week_start, since, asked)
+            if since is not None
+            else None
+        ),
         "error": error.message if error else None,
         "last_week": None
         if _is_fragment(request)
@@ -101,6 +113,7 @@ def board(request: HttpRequest, student_id: int) -> HttpResponse:
         student,
         block=request.GET.get("block") or None,
         answer_id=_number(request.GET.get("answer")),
+        since=_number(request.GET.get("since")),
     )
 
 
@@ -134,8 +147,12 @@ def ask(request: HttpRequest, student_id: int) -> HttpResponse:
         )
     except ConferenceError as error:
         if _is_fragment(request):
-            return _render_board(request, student, block=block or None, error=error)
+            return _render_board(
+                request, student, block=block or None, error=error, asked=wish
+            )
         messages.error(request, error.message)
+        if isinstance(error, VersionConflict):
+            return _back(student, block=block, since=error.seen)
         return _back(student, block=block)
     if _is_fragment(request):
         return _render_board(request, student, answer_id=answered.pk)

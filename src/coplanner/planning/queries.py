@@ -54,7 +54,10 @@ def get_plans_by_student(
 
 def get_latest_version(plan: Plan) -> PlanVersion | None:
     """Return the newest version of a plan with its slots, or None."""
-    slots = Slot.objects.select_related("activity", "variant", "block")
+    # In week order; Slot's default ordering would also join plan and student.
+    slots = Slot.objects.select_related("activity", "variant", "block").order_by(
+        "block__day", "block__start"
+    )
     return (
         plan.versions.prefetch_related(Prefetch("slots", queryset=slots))
         .order_by("-number")

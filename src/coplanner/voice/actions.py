@@ -17,6 +17,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from coplanner.audit import actions as audit
+from coplanner.audit.models import AuditAction
 from coplanner.curriculum.models import Activity, Skill
 from coplanner.roster.models import Student
 from coplanner.voice.models import (
@@ -52,6 +54,32 @@ class Recorded:
 
 def _user_or_none(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
     return user if user is not None and user.is_authenticated else None
+
+
+def _words_changed(previous: Preference | None, text: str) -> str:
+    """Say whether the student's own words changed, without the words."""
+    before = previous.reason_text if previous is not None else ""
+    return "changed" if text != before else ""
+
+
+def _audit(
+    action: str,
+    student: Student,
+    by: AbstractBaseUser | None,
+    object_type: str,
+    changes: dict[str, object],
+    object_id: int | None = None,
+) -> None:
+    """Audit an answer in its transaction: codes and ids, never the words."""
+    audit.record(
+        action,
+        by=by,
+        object_type=object_type,
+        object_id=object_id,
+        school_id=student.school_id,
+        student_id=student.pk,
+        changes=changes,
+    )
 
 
 def record_preferences(
@@ -104,6 +132,26 @@ def record_preferences(
         # The superseded rows go first: only one current answer may exist.
         Preference.objects.bulk_update(superseded, ["superseded_at"])
         Preference.objects.bulk_create(new)
+        if new:
+            _audit(
+                AuditAction.PREFERENCES,
+                student,
+                by,
+                "preference",
+                {
+                    "activities": [
+                        {
+                            "activity": row.activity_id,
+                            "rating": row.rating,
+                            "reason": row.reason,
+                            "text": _words_changed(
+                                current.get(row.activity_id), row.reason_text
+                            ),
+                        }
+                        for row in new
+                    ]
+                },
+            )
 
     result = Recorded(created=len(new), unchanged=len(answers) - len(new))
     logger.info(
@@ -131,6 +179,14 @@ def record_goal(student: Student, text: str, skill: Skill | None) -> Goal | None
         ).exists():
             return None
         goal = Goal.objects.create(student=student, text=text, skill=skill)
+        _audit(
+            AuditAction.GOAL,
+            student,
+            None,
+            "goal",
+            {"skill": skill.pk if skill else None, "text": "written"},
+            object_id=goal.pk,
+        )
     logger.info(
         "Recorded goal %s of student %s (skill %s)",
         goal.pk,
@@ -169,6 +225,18 @@ def record_focus_help(
             current.save(update_fields=["superseded_at"])
         help_ = FocusHelp.objects.create(
             student=student, aids=aids, text=text, answered_by=by
+        )
+        _audit(
+            AuditAction.FOCUS_HELP,
+            student,
+            by,
+            "focus_help",
+            {
+                "previous": current.pk if current else None,
+                "aids": aids,
+                "text": "changed" if text != (current.text if current else "") else "",
+            },
+            object_id=help_.pk,
         )
     logger.info(
         "Recorded focus help %s of student %s by user %s",
@@ -215,6 +283,14 @@ def record_self_assessments(
             )
         SelfAssessment.objects.bulk_update(superseded, ["superseded_at"])
         SelfAssessment.objects.bulk_create(new)
+        if new:
+            _audit(
+                AuditAction.SELF_ASSESSMENT,
+                student,
+                by,
+                "self_assessment",
+                {"skills": {str(row.skill_id): row.value for row in new}},
+            )
 
     result = Recorded(created=len(new), unchanged=len(values) - len(new))
     logger.info(
@@ -353,8 +429,9 @@ def record_reflection(
         reflection, created = Reflection.objects.select_for_update().get_or_create(
             student=student, week_start=week_start, defaults={"answered_by": by}
         )
-        details_changed = False
+        details_changed = progress_changed = note_changed = False
         if progress is not None and progress != reflection.goal_progress:
+            progress_changed = True
             reflection.goal_progress = progress
             reflection.goal_moved = (
                 GOAL_MOVED[GoalProgress(progress)] if progress else None
@@ -362,6 +439,7 @@ def record_reflection(
             details_changed = True
         note = answers.note.strip() if answers.note is not None else None
         if note is not None and note != reflection.note:
+            note_changed = True
             reflection.note = note
             details_changed = True
 
@@ -393,6 +471,19 @@ def record_reflection(
         if details_changed or new_faces:
             reflection.answered_by = by
             reflection.save()
+            _audit(
+                AuditAction.REFLECTION,
+                student,
+                by,
+                "reflection",
+                {
+                    "week": week_start.isoformat(),
+                    "faces": {str(key): value for key, value in new_faces.items()},
+                    "goal_progress": progress if progress_changed else None,
+                    "note": "changed" if note_changed else "",
+                },
+                object_id=reflection.pk,
+            )
 
         current = {
             preference.activity_id: preference.rating
