@@ -91,6 +91,14 @@ class Classroom(models.Model):
     name = models.CharField(max_length=200)
     grade = models.SmallIntegerField(help_text=_("0 is kindergarten."))
     teachers = models.ManyToManyField(Staff, related_name="classrooms_taught")
+    primary_teacher = models.ForeignKey(
+        Staff,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="classrooms_led",
+        help_text=_("The teacher of record, one of the teachers; the others help."),
+    )
     coach = models.ForeignKey(
         Staff,
         on_delete=models.SET_NULL,
