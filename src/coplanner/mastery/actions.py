@@ -2,7 +2,7 @@
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +13,8 @@ from coplanner.engine.mastery import (
     Band as EngineBand,
 )
 from coplanner.engine.mastery import (
+    Sequences,
+    TraceParams,
     encode,
     estimate_all,
     fit_trace_params,
@@ -52,13 +54,16 @@ def record_mastery_fit(
     school: School,
     students: QuerySet[Student] | None = None,
     step: Callable[[str], None] = lambda _label: None,
+    fit: Callable[[Mapping[str, Sequences]], TraceParams] = fit_trace_params,
 ) -> FitSummary:
     """Refit knowledge tracing on a school's evidence and store the estimates.
 
     Parameters are fitted on the whole school's evidence, so a single class
     borrows strength from the others; estimates are stored for ``students``
     (every student of the school by default), replacing earlier ones.
-    ``step`` is called with a short label as each phase starts.
+    ``step`` is called with a short label as each phase starts. ``fit``
+    fits the skills' sequences: in threads of this process by default, or on
+    a cluster (``coplanner.planning.distributed.mastery``).
     """
     started = time.perf_counter()
     step("reading evidence")
@@ -80,9 +85,7 @@ def record_mastery_fit(
     student_codes, _ = encode(student_ids)
     skill_codes, skill_labels = encode(skill_ids)
     sequences = group_by_skill(skill_codes, student_codes, values)
-    params = fit_trace_params(
-        {skill_labels[code]: sequence for code, sequence in sequences.items()}
-    )
+    params = fit({skill_labels[code]: sequence for code, sequence in sequences.items()})
 
     step("estimating mastery")
     in_scope = set(

@@ -5,7 +5,8 @@ optional item) or scores (student, skill, score, optional max, date). How it
 is read:
 
 - Text: UTF-8 with or without a byte-order mark, UTF-16 with a byte-order
-  mark (Excel's "Unicode text"), otherwise Windows-1252.
+  mark (Excel's "Unicode text") or without one, otherwise Windows-1252. Any
+  other file with NUL bytes is not text and is refused.
 - Separator: whichever of ``;``, ``,`` and tab the header row uses most; an
   Excel ``sep=;`` first line is honoured. Quoted values may hold separators
   and line breaks.
@@ -21,7 +22,10 @@ is read:
   ``2024-09-03T10:15:00Z``), or a date with ``/``, ``.`` or ``-``
   (``03/09/2024``, ``3.9.24``), optionally followed by ``HH:MM`` or
   ``HH:MM:SS``. Without a time zone it is the school's local time; a date
-  alone is midnight.
+  alone is midnight. A date before 1970 or after tomorrow is a typo.
+- Cells: a number is plain digits (``7``, ``7.5``, ``-0.5``, ``1e-3``); an
+  item that a spreadsheet would run as a formula (``=HYPERLINK(…)``) is a
+  bad row.
 - Date order: a date with slashes is day/month/year or month/day/year,
   one order for the whole file. The person may choose it for an import;
   every date is then read in it, and a date that cannot be in it (12/31/2024
@@ -64,6 +68,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from coplanner.audit import actions as audit
+from coplanner.audit.models import AuditAction
 from coplanner.curriculum.models import Skill
 from coplanner.mastery.actions import FitSummary, record_mastery_fit
 from coplanner.mastery.models import (
@@ -182,6 +188,10 @@ SLASH_DATE = re.compile(
     r"(?:[ T]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<seconds>\d{2}))?)?$"
 )
 YEAR_FIRST_SLASHES = re.compile(r"^\d{4}/\d{1,2}/\d{1,2}")
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Evidence older than this is a typo in the year (01/01/0001), and some
+# database back ends cannot store it in UTC.
+EARLIEST_OBSERVATION = datetime(1970, 1, 1)
 DATE_EXAMPLE = (
     "Write it as 2024-09-03, with a time if you have one, such as 2024-09-03 10:15."
 )
@@ -352,23 +362,53 @@ class Observation:
 # --- Reading the file --------------------------------------------------------
 
 
+NOT_TEXT = (
+    "The file is not text that can be read. Save it from your spreadsheet as "
+    "CSV (comma or semicolon separated), then import it again."
+)
+
+
+def _utf16_without_mark(data: bytes) -> str | None:
+    """Return the codec of UTF-16 text saved without a byte-order mark, or None.
+
+    Such text has a zero in every other byte (the high byte of each ASCII
+    letter); any other file with NUL bytes is not text at all.
+    """
+    if len(data) < 2 or len(data) % 2:
+        return None
+    if not data[1::2].strip(b"\x00") and data[0::2].strip(b"\x00"):
+        return "utf-16-le"
+    if not data[0::2].strip(b"\x00") and data[1::2].strip(b"\x00"):
+        return "utf-16-be"
+    return None
+
+
 def decode_text(data: bytes) -> str:
-    """Return the text of a file, or raise ``FileUnreadable``."""
+    """Return the text of a file, or raise ``FileUnreadable``.
+
+    Text never holds a NUL character, which no database column takes; a
+    file with one is UTF-16 saved without its mark, or not text.
+    """
     try:
         if data.startswith(codecs.BOM_UTF8):
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return data.decode("utf-16")
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            return data.decode("cp1252")
+            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = data.decode("utf-16")
+        elif b"\x00" in data:
+            codec = _utf16_without_mark(data)
+            if codec is None:
+                raise FileUnreadable(NOT_TEXT)
+            text = data.decode(codec)
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252")
     except UnicodeDecodeError:
-        raise FileUnreadable(
-            "The file is not text that can be read. Save it from your "
-            "spreadsheet as CSV (comma or semicolon separated), then import "
-            "it again."
-        ) from None
+        raise FileUnreadable(NOT_TEXT) from None
+    if "\x00" in text:
+        raise FileUnreadable(NOT_TEXT)
+    return text
 
 
 def _count_outside_quotes(line: str, separator: str) -> int:
@@ -414,9 +454,16 @@ def read_table(text: str) -> Table:
             else:
                 rows.append((line, record))
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise FileUnreadable(
+                f"Line {records.line_num} has a cell longer than "
+                f"{csv.field_size_limit()} characters, often a quote that is "
+                "never closed. Check the quotes on that line, then import the "
+                "file again."
+            ) from None
         raise FileUnreadable(
-            f"The file could not be read as CSV ({error}). Save it from your "
-            "spreadsheet as CSV, then import it again."
+            f"Line {records.line_num} could not be read as CSV ({error}). Save "
+            "the file from your spreadsheet as CSV, then import it again."
         ) from None
     if header is None:
         raise FileUnreadable(
@@ -516,17 +563,23 @@ def build_column_choice(
             if field_name in positions or field_name in unmapped:
                 continue
             for name in names:
-                index = next(
-                    (
-                        i
-                        for i, cell in enumerate(normalised)
-                        if cell == name and i not in taken
-                    ),
-                    None,
-                )
-                if index is not None:
-                    positions[field_name] = index
-                    taken.add(index)
+                found = [
+                    i
+                    for i, cell in enumerate(normalised)
+                    if cell == name and i not in taken
+                ]
+                if len(found) > 1:
+                    # Two columns named alike: which one holds the field?
+                    problems.append(
+                        f"The file has {len(found)} columns named "
+                        f"“{header[found[0]]}”. Rename all but one, then "
+                        "import the file again."
+                    )
+                    unmapped.append(field_name)
+                    break
+                if found:
+                    positions[field_name] = found[0]
+                    taken.add(found[0])
                     break
 
     named = {normalise_field(word) for word in overrides.values()}
@@ -670,6 +723,10 @@ def _parse_number(text: str) -> float:
     cleaned = text.strip()
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
+    # Python's float() also reads "1_0" as 10 and digits of other scripts;
+    # an export holds plain numbers, and anything else is a typo.
+    if not PLAIN_NUMBER.fullmatch(cleaned):
+        raise ValueError(text)
     value = float(cleaned)
     if not math.isfinite(value):
         raise ValueError(text)
@@ -798,6 +855,10 @@ def parse_observed_at(text: str, now: datetime, *, order: DateOrder | None) -> d
         moment = datetime.fromisoformat(cell)
     except ValueError:
         moment = _read_slash_date(cell, order)
+    if moment.replace(tzinfo=None) < EARLIEST_OBSERVATION:
+        raise CellError(
+            f"This date is before {EARLIEST_OBSERVATION.year}. Check the year."
+        )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if moment > now + FUTURE_SLACK:
@@ -923,6 +984,12 @@ class RowReader:
                 f"The item is longer than {ITEM_MAX_LENGTH} characters. Shorten it."
             )
             problems.append(self.problem(line, row, "item", message))
+        elif is_formula(item):
+            message = (
+                "This is a spreadsheet formula, not an item. Export the values "
+                "instead of the formulas, then import the file again."
+            )
+            problems.append(self.problem(line, row, "item", message))
 
         if problems or student_id is None or skill_id is None or observed_at is None:
             return problems
@@ -936,6 +1003,16 @@ class RowReader:
             observed_at=observed_at,
             item=item,
         )
+
+
+def is_formula(cell: str) -> bool:
+    """Whether a spreadsheet would run a cell as a formula (=, +, -, @ …).
+
+    A signed number such as -3 is a number, not a formula.
+    """
+    if not cell or cell[0] not in "=+-@\t\r":
+        return False
+    return cell[0] in "=@\t\r" or not PLAIN_NUMBER.fullmatch(cell)
 
 
 def find_students(school: School, codes: set[str]) -> dict[str, int]:
@@ -1023,6 +1100,50 @@ def split_new_and_held(
 
 
 # --- The import --------------------------------------------------------------
+
+
+def store_evidence(
+    school: School,
+    source: EvidenceSource,
+    new: Sequence[Observation],
+    held: int,
+    by: AbstractBaseUser | None,
+    **audited: object,
+) -> None:
+    """Write checked new evidence of one source and its audit entry.
+
+    Run inside the import's transaction; `audited` adds to what the audit
+    entry says (ids and counts only).
+    """
+    Evidence.objects.bulk_create(
+        (
+            Evidence(
+                student_id=each.student_id,
+                skill_id=each.skill_id,
+                kind=each.kind,
+                correct=each.correct,
+                score=each.score,
+                observed_at=each.observed_at,
+                source=source.name,
+                item=each.item,
+            )
+            for each in new
+        ),
+        batch_size=WRITE_BATCH,
+    )
+    audit.record(
+        AuditAction.EVIDENCE_IMPORTED,
+        by=by,
+        object_type="evidence_source",
+        object_id=source.pk,
+        school_id=school.pk,
+        changes={
+            "new": len(new),
+            "held": held,
+            "students": len({each.student_id for each in new}),
+            **audited,
+        },
+    )
 
 
 def record_evidence_import(
@@ -1191,22 +1312,7 @@ def record_evidence_import(
                 known.columns = used
                 known.date_order = remembered_order or ""
                 known.save(update_fields=["columns", "date_order", "updated_at"])
-            Evidence.objects.bulk_create(
-                (
-                    Evidence(
-                        student_id=each.student_id,
-                        skill_id=each.skill_id,
-                        kind=each.kind,
-                        correct=each.correct,
-                        score=each.score,
-                        observed_at=each.observed_at,
-                        source=name,
-                        item=each.item,
-                    )
-                    for each in new
-                ),
-                batch_size=WRITE_BATCH,
-            )
+            store_evidence(school, known, new, held_count, by)
     except IntegrityError:
         # Another import of the same source wrote some of these rows meanwhile.
         result = EvidenceImport(

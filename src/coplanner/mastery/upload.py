@@ -1,6 +1,7 @@
 """The evidence import page: staff upload a CSV export and read the report."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,8 +11,10 @@ from django.views.decorators.http import require_http_methods
 from coplanner.accounts.access import access_schools
 from coplanner.mastery.importing import SOURCE_MAX_LENGTH, record_evidence_import
 from coplanner.mastery.models import DateOrder, EvidenceSource
+from coplanner.roster.models import School
+from coplanner.uploads import is_upload_too_large, limit_upload_size, too_large_message
 
-MAX_UPLOAD_MEGABYTES = 20
+MAX_UPLOAD_MEGABYTES: int = settings.EVIDENCE_UPLOAD_MAX_MEGABYTES
 
 
 class EvidenceUploadForm(forms.Form):
@@ -47,16 +50,51 @@ class EvidenceUploadForm(forms.Form):
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_MEGABYTES * 1024 * 1024:
-            raise ValidationError(
-                _(
-                    "The file is larger than %(megabytes)d MB. Split it into "
-                    "smaller files and import them one after another."
-                ),
-                params={"megabytes": MAX_UPLOAD_MEGABYTES},
-            )
+            raise ValidationError(too_large_message(MAX_UPLOAD_MEGABYTES))
         return upload
 
 
+def _school(request: HttpRequest) -> School:
+    school = access_schools(request.user).first()
+    if school is None:
+        raise Http404
+    return school
+
+
+def _render(
+    request: HttpRequest,
+    school: School,
+    form: EvidenceUploadForm,
+    result: object = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "mastery/import.html",
+        {
+            "school": school,
+            "form": form,
+            "result": result,
+            "sources": EvidenceSource.objects.filter(school=school).values_list(
+                "name", flat=True
+            ),
+        },
+        status=status,
+    )
+
+
+def _refuse_too_large(request: HttpRequest) -> HttpResponse:
+    """Show the form again, saying the file is too large (413), keeping nothing."""
+    school = _school(request)
+    source = request.POST.get("source", "") if hasattr(request, "_post") else ""
+    form = EvidenceUploadForm({"source": source, "date_order": ""}, {})
+    form.is_valid()
+    form.errors.pop("source", None)
+    form.errors["file"] = form.error_class([too_large_message(MAX_UPLOAD_MEGABYTES)])
+    return _render(request, school, form, status=413)
+
+
+@limit_upload_size(MAX_UPLOAD_MEGABYTES, _refuse_too_large)
 @require_http_methods(["GET", "POST"])
 def import_evidence(request: HttpRequest) -> HttpResponse:
     """Show the upload form; on a post, import the file and show the report.
@@ -66,11 +104,11 @@ def import_evidence(request: HttpRequest) -> HttpResponse:
     import that adds evidence, mastery is refitted for the school at once,
     so the class pages show the new estimates.
     """
-    school = access_schools(request.user).first()
-    if school is None:
-        raise Http404
+    school = _school(request)
     result = None
     if request.method == "POST":
+        if is_upload_too_large(request):
+            return _refuse_too_large(request)
         form = EvidenceUploadForm(request.POST, request.FILES)
         if form.is_valid():
             result = record_evidence_import(
@@ -85,15 +123,4 @@ def import_evidence(request: HttpRequest) -> HttpResponse:
             )
     else:
         form = EvidenceUploadForm()
-    return render(
-        request,
-        "mastery/import.html",
-        {
-            "school": school,
-            "form": form,
-            "result": result,
-            "sources": EvidenceSource.objects.filter(school=school).values_list(
-                "name", flat=True
-            ),
-        },
-    )
+    return _render(request, school, form, result)

@@ -8,6 +8,11 @@ already be a fraction, or a percentage such as ``85%``. Dates are ISO 8601
 ``--date-order day-first|month-first`` says how to read the latter, which
 is otherwise decided from the file or remembered for the source. The full
 rules of reading are in ``coplanner.mastery.importing``.
+
+A ``.json`` file is read as xAPI statements (one statement, a list, or a
+store's ``{"statements": [...]}`` export) by ``coplanner.mastery.xapi``,
+with the same all-or-nothing checks; ``--map`` and ``--date-order`` do not
+apply to it.
 """
 
 from pathlib import Path
@@ -21,6 +26,11 @@ from coplanner.mastery.importing import (
     record_evidence_import,
 )
 from coplanner.mastery.models import DateOrder
+from coplanner.mastery.xapi import (
+    StatementsUnreadable,
+    parse_statements,
+    record_xapi_statements,
+)
 from coplanner.roster.models import School
 
 DATE_ORDER_OPTIONS = {
@@ -37,7 +47,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="The CSV file to import.")
+        parser.add_argument(
+            "file",
+            type=Path,
+            help="The CSV file to import, or a .json file of xAPI statements.",
+        )
         parser.add_argument(
             "--source",
             required=True,
@@ -89,6 +103,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Cannot read {file}: {error.strerror}. Check the path."
             ) from None
+        if file.suffix.lower() == ".json":
+            if columns or date_order:
+                raise CommandError(
+                    "--map and --date-order are for CSV files; an xAPI file "
+                    "names its fields and writes its times in ISO 8601. Leave "
+                    "them out."
+                )
+            self._import_xapi(target, source, data, dry_run)
+            return
 
         result = record_evidence_import(
             target,
@@ -112,6 +135,40 @@ class Command(BaseCommand):
                 "import the file again."
             )
         self._report_success(result, target)
+
+    def _import_xapi(
+        self, school: School, source: str, data: bytes, dry_run: bool
+    ) -> None:
+        """Import a JSON file of xAPI statements (see ``coplanner.mastery.xapi``)."""
+        try:
+            statements = parse_statements(data)
+        except StatementsUnreadable as error:
+            raise CommandError(f"Nothing was imported: {error}") from None
+        result = record_xapi_statements(school, statements, source, dry_run=dry_run)
+        if result.source_problem:
+            raise CommandError(f"Nothing was imported: {result.source_problem}")
+        if result.problems:
+            for problem in result.problems:
+                self.stderr.write(
+                    f"Statement {problem.index + 1}, {problem.field}, value "
+                    f"“{problem.value}”: {problem.why}"
+                )
+            bad = len({problem.index for problem in result.problems})
+            raise CommandError(
+                f"Nothing was imported: {bad} of {result.records} statements "
+                f"{'is' if bad == 1 else 'are'} bad. Fix what is listed above, "
+                "then import the file again."
+            )
+        done = "Dry run, nothing was written" if dry_run else "Imported"
+        self.stdout.write(
+            f"{done}: {result.records} xAPI statements from {result.source} for "
+            f"{school.name}: {result.new} new, {result.held} already held."
+        )
+        if result.new and not dry_run:
+            self.stdout.write(
+                "Next: refit mastery so the estimates use the new evidence: "
+                f"coplanner fit-mastery --school {school.slug}"
+            )
 
     def _report_problems(self, result: EvidenceImport) -> None:
         for message in result.file_problems:
