@@ -23,6 +23,8 @@ from coplanner.curriculum.models import (
 from coplanner.roster.models import Classroom, Guardian, School, Staff, Student
 
 PASSWORD = "maple-leaf-42"
+# The students' names, which no log may hold (the log guard in conftest.py).
+STUDENT_NAMES = (("Ana", "López"), ("Ben", "Adeyemi"), ("Carla", "Nguyễn"))
 
 
 @dataclass
@@ -167,4 +169,103 @@ def build_cast() -> Cast:
         template=template,
         math=math,
         literacy=literacy,
+    )
+
+
+@dataclass
+class Elsewhere:
+    """People the cast must never see, and a second family inside Maple.
+
+    Oak Primary is another school with its own week, classroom (Room A, grade
+    1, taught by Ms Ito and coached by Mr Banda), students Dev and Eli, its
+    leader Ms Park and Dev's father Mr Shah. Inside Maple, Mr Adeyemi is Ben's
+    father: a second family beside Mrs López.
+    """
+
+    school: School
+    room: Classroom
+    ito: Staff
+    banda: Staff
+    park: Staff
+    dev: Student
+    eli: Student
+    shah: Guardian
+    adeyemi: Guardian
+
+
+def build_elsewhere(cast: Cast) -> Elsewhere:
+    """Add a second school and a second Maple family beside the cast."""
+    school = School.objects.create(name="Oak Primary", slug="oak")
+    template = WeekTemplate.objects.create(school=school, name="Oak week")
+    for day in range(5):
+        Block.objects.create(
+            template=template,
+            code=f"d{day}-1",
+            day=day,
+            start=datetime.time(9, 0),
+            minutes=40,
+            subject=cast.math,
+        )
+
+    def staff(username: str, first: str, last: str, role: str) -> Staff:
+        return Staff.objects.create(
+            user=_user(username, first, last, role),
+            school=school,
+            role=role,
+            display_name=f"{first} {last}",
+        )
+
+    ito = staff("ito", "Aiko", "Ito", "teacher")
+    banda = staff("banda", "Kofi", "Banda", "coach")
+    park = staff("park", "Min", "Park", "leader")
+    room = Classroom.objects.create(
+        school=school,
+        code="ra",
+        name="Room A",
+        grade=1,
+        coach=banda,
+        week_template=template,
+    )
+    room.teachers.add(ito)
+
+    def student(code: str, first: str, last: str) -> Student:
+        return Student.objects.create(
+            school=school,
+            classroom=room,
+            user=_user(code, first, last, "student"),
+            code=code,
+            first_name=first,
+            last_name=last,
+            grade=room.grade,
+        )
+
+    dev = student("dev", "Dev", "Shah")
+    eli = student("eli", "Eli", "Moreau")
+    shah = Guardian.objects.create(
+        user=_user("shah", "Ravi", "Shah", "guardian"), display_name="Ravi Shah"
+    )
+    shah.children.add(dev)
+    adeyemi = Guardian.objects.create(
+        user=_user("adeyemi", "Tunde", "Adeyemi", "guardian"),
+        display_name="Tunde Adeyemi",
+    )
+    adeyemi.children.add(cast.ben)
+    Activity.objects.create(
+        school=school,
+        code="blocks",
+        name="Pattern blocks",
+        subject=cast.math,
+        modality="hands_on",
+        capacity=6,
+    )
+    return Elsewhere(
+        school=school,
+        room=room,
+        ito=ito,
+        banda=banda,
+        park=park,
+        dev=dev,
+        eli=eli,
+        shah=shah,
+        adeyemi=adeyemi,
     )

@@ -86,8 +86,8 @@ class TestBadFiles:
         assert run("solve", str(problem_file), "-o", str(tmp_path / "plan.json")) == 1
         err = capsys.readouterr().err
         assert (
-            'students[3].must_do[0].at_least: expected a whole number >= 1, got "two"'
-            in err
+            "students[3].must_do[0].at_least: expected a whole number from 1 to 100000, "
+            'got "two"' in err
         )
         assert not (tmp_path / "plan.json").exists()
 

@@ -83,7 +83,8 @@ class TestBadProblemFiles:
             entry["students"][3]["must_do"] = [{"activity": "nook", "at_least": "two"}]
 
         assert bad(change) == (
-            'students[3].must_do[0].at_least: expected a whole number >= 1, got "two"'
+            "students[3].must_do[0].at_least: expected a whole number from 1 to 100000, "
+            'got "two"'
         )
 
     def test_another_version(self):
@@ -180,7 +181,9 @@ class TestBadProblemFiles:
         def change(entry):
             entry["weights"]["voice"] = -1
 
-        assert bad(change) == "weights.voice: expected a number >= 0, got -1"
+        assert bad(change) == (
+            "weights.voice: expected a number >= 0 and <= 1000, got -1"
+        )
 
     def test_text_that_is_not_json(self):
         with pytest.raises(

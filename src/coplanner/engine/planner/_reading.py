@@ -3,6 +3,7 @@
 import json
 import math
 from collections.abc import Collection, Mapping
+from pathlib import Path
 
 from coplanner.engine.planner.errors import ProblemFormatError
 
@@ -67,12 +68,20 @@ def read_optional_string(value: object, path: str) -> str | None:
     return None if value is None else read_string(value, path)
 
 
-def read_whole(value: object, path: str, minimum: int | None = None) -> int:
-    """Return a whole number, at least `minimum` when given."""
-    expected = "a whole number" + (f" >= {minimum}" if minimum is not None else "")
+def read_whole(
+    value: object, path: str, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Return a whole number, at least `minimum` and at most `maximum` when given."""
+    if minimum is not None and maximum is not None:
+        expected = f"a whole number from {minimum} to {maximum}"
+    else:
+        expected = "a whole number" + (f" >= {minimum}" if minimum is not None else "")
+        expected += f" <= {maximum}" if maximum is not None else ""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ProblemFormatError(path, f"expected {expected}, got {shown(value)}")
-    if minimum is not None and value < minimum:
+    if (minimum is not None and value < minimum) or (
+        maximum is not None and value > maximum
+    ):
         raise ProblemFormatError(path, f"expected {expected}, got {shown(value)}")
     return value
 
@@ -132,6 +141,23 @@ def parse_json(text: str) -> object:
             "",
             f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
         ) from error
+    except RecursionError:
+        # Lists or objects nested thousands deep: no field of the format is.
+        raise ProblemFormatError(
+            "", "not a file of this format: its lists or objects nest too deep"
+        ) from None
+
+
+def read_text_file(path: str | Path) -> str:
+    """Return the text of a UTF-8 file; OSError when it cannot be opened."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ProblemFormatError(
+            "",
+            f"not UTF-8 text (byte {error.start} cannot be read): save the file "
+            "as UTF-8 JSON",
+        ) from None
 
 
 def join(path: str, key: str) -> str:

@@ -19,6 +19,7 @@ from coplanner.engine.planner._reading import (
     read_object,
     read_optional_string,
     read_string,
+    read_text_file,
     shown,
 )
 from coplanner.engine.planner.errors import ProblemFormatError
@@ -219,7 +220,7 @@ def read_plan(text: str) -> Plan:
 
 def load_plan(path: str | Path) -> Plan:
     """Read a plan file from disk."""
-    return read_plan(Path(path).read_text(encoding="utf-8"))
+    return read_plan(read_text_file(path))
 
 
 def _read_score(value: object, path: str) -> Score:

@@ -27,6 +27,7 @@ from coplanner.engine.planner._reading import (
     read_object,
     read_optional_string,
     read_string,
+    read_text_file,
     read_whole,
     shown,
 )
@@ -37,6 +38,16 @@ ANY_SUBJECT = "any"
 MODALITIES = ("small_group", "online", "partner", "hands_on", "reading", "other")
 PREFERENCES = (-1, 0, 1, 2)
 DEFAULT_TIME_LIMIT_S = 10.0
+
+# The largest figures a problem may hold. Each is far above any real school
+# and keeps every product of the model within the solver's 64-bit integers,
+# so that a typo (a capacity of 10**30) is an error naming the field, not a
+# crash inside the solver.
+MAX_BLOCK_MINUTES = 24 * 60
+MAX_WEEK_MINUTES = 7 * 24 * 60
+MAX_COUNT = 100_000
+MAX_WEIGHT = 1_000.0
+MAX_TIME_LIMIT_S = 24 * 60 * 60.0
 
 _START = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -248,7 +259,9 @@ def parse_problem(data: object) -> Problem:
     previous = _read_previous(root.get("previous", {}), blocks, activities, students)
     time_limit_s = DEFAULT_TIME_LIMIT_S
     if "time_limit_s" in root:
-        time_limit_s = read_number(root["time_limit_s"], "time_limit_s", above=0)
+        time_limit_s = read_number(
+            root["time_limit_s"], "time_limit_s", above=0, maximum=MAX_TIME_LIMIT_S
+        )
     return Problem(
         blocks=tuple(blocks.values()),
         skills=tuple(skills.values()),
@@ -268,7 +281,7 @@ def read_problem(text: str) -> Problem:
 
 def load_problem(path: str | Path) -> Problem:
     """Read a problem file from disk."""
-    return read_problem(Path(path).read_text(encoding="utf-8"))
+    return read_problem(read_text_file(path))
 
 
 def _unique_id(value: object, path: str, seen: Mapping[str, object]) -> str:
@@ -287,7 +300,10 @@ def _reference(value: object, path: str, known: Mapping[str, object], kind: str)
 
 def _read_blocks(value: object) -> dict[str, Block]:
     blocks: dict[str, Block] = {}
-    for index, raw in enumerate(read_list(value, "blocks")):
+    entries = read_list(value, "blocks")
+    if not entries:
+        raise ProblemFormatError("blocks", "expected at least one block")
+    for index, raw in enumerate(entries):
         path = item("blocks", index)
         entry = read_object(
             raw, path, required=("id", "day", "start", "minutes", "subject")
@@ -302,7 +318,12 @@ def _read_blocks(value: object) -> dict[str, Block]:
             id=identifier,
             day=read_string(entry["day"], join(path, "day")),
             start=start,
-            minutes=read_whole(entry["minutes"], join(path, "minutes"), minimum=1),
+            minutes=read_whole(
+                entry["minutes"],
+                join(path, "minutes"),
+                minimum=1,
+                maximum=MAX_BLOCK_MINUTES,
+            ),
             subject=read_string(entry["subject"], join(path, "subject")),
         )
     return blocks
@@ -343,7 +364,49 @@ def _read_skills(value: object) -> dict[str, Skill]:
             prerequisites=prerequisites,
             name=skill.name,
         )
+    _refuse_prerequisite_cycles(skills)
     return skills
+
+
+def _refuse_prerequisite_cycles(skills: Mapping[str, Skill]) -> None:
+    """Raise when a skill needs itself, directly or through other skills.
+
+    Such a skill could never be ready to learn. The error names the first
+    prerequisite that closes the circle, and the circle itself.
+    """
+    positions = {skill_id: index for index, skill_id in enumerate(skills)}
+    done: set[str] = set()
+    for start in skills:
+        if start in done:
+            continue
+        # Depth-first, without recursion: a chain may be thousands long.
+        trail: list[str] = [start]
+        on_trail = {start}
+        pending = [iter(enumerate(skills[start].prerequisites))]
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:
+                pending.pop()
+                done.add(trail[-1])
+                on_trail.discard(trail.pop())
+                continue
+            position, needed = step
+            if needed in on_trail:
+                circle = trail[trail.index(needed) :] + [needed]
+                path = item(
+                    join(item("skills", positions[trail[-1]]), "prerequisites"),
+                    position,
+                )
+                raise ProblemFormatError(
+                    path,
+                    "prerequisites go round in a circle ("
+                    + " needs ".join(shown(each) for each in circle)
+                    + "), so no skill of it could ever be learnt first",
+                )
+            if needed not in done:
+                trail.append(needed)
+                on_trail.add(needed)
+                pending.append(iter(enumerate(skills[needed].prerequisites)))
 
 
 def _read_activities(
@@ -374,7 +437,9 @@ def _read_activities(
         )
         capacity = entry.get("capacity")
         if capacity is not None:
-            capacity = read_whole(capacity, join(path, "capacity"), minimum=0)
+            capacity = read_whole(
+                capacity, join(path, "capacity"), minimum=0, maximum=MAX_COUNT
+            )
         activity_blocks = None
         if "blocks" in entry:
             blocks_path = join(path, "blocks")
@@ -421,7 +486,10 @@ def _read_students(
     activities: Mapping[str, Activity],
 ) -> dict[str, Student]:
     students: dict[str, Student] = {}
-    for index, raw in enumerate(read_list(value, "students")):
+    entries = read_list(value, "students")
+    if not entries:
+        raise ProblemFormatError("students", "expected at least one student")
+    for index, raw in enumerate(entries):
         path = item("students", index)
         entry = read_object(
             raw,
@@ -437,7 +505,12 @@ def _read_students(
                 f"expected a grade as text or a whole number, got {shown(grade)}",
             )
         autonomy = entry["autonomy"]
-        if isinstance(autonomy, bool) or autonomy not in (1, 2, 3):
+        # 1.0 equals 1 in Python, but the format holds whole numbers only.
+        if (
+            not isinstance(autonomy, int)
+            or isinstance(autonomy, bool)
+            or (autonomy not in (1, 2, 3))
+        ):
             raise ProblemFormatError(
                 join(path, "autonomy"), f"expected 1, 2 or 3, got {shown(autonomy)}"
             )
@@ -457,15 +530,19 @@ def _read_students(
         ).items():
             rating_path = join(preferences_path, activity)
             _reference(activity, rating_path, activities, "activity")
-            if isinstance(rating, bool) or rating not in PREFERENCES:
+            if (
+                not isinstance(rating, int)
+                or isinstance(rating, bool)
+                or rating not in PREFERENCES
+            ):
                 raise ProblemFormatError(
                     rating_path, f"expected one of -1, 0, 1, 2, got {shown(rating)}"
                 )
-            preferences[activity] = int(str(rating))
+            preferences[activity] = rating
         students[identifier] = Student(
             id=identifier,
             grade=grade,
-            autonomy=int(str(autonomy)),
+            autonomy=autonomy,
             mastery=mastery,
             preferences=preferences,
             must_do=_read_must_dos(entry.get("must_do", []), path, activities),
@@ -488,7 +565,9 @@ def _read_must_dos(
                 activity=_reference(
                     entry["activity"], join(path, "activity"), activities, "activity"
                 ),
-                at_least=read_whole(entry["at_least"], join(path, "at_least"), 1),
+                at_least=read_whole(
+                    entry["at_least"], join(path, "at_least"), 1, MAX_COUNT
+                ),
             )
         )
     return tuple(must_dos)
@@ -568,7 +647,7 @@ def _read_rules(value: object) -> Rules:
     minutes_path = "rules.subject_minutes"
     subject_minutes = {
         read_string(subject, minutes_path): read_whole(
-            minutes, join(minutes_path, subject), minimum=0
+            minutes, join(minutes_path, subject), minimum=0, maximum=MAX_WEEK_MINUTES
         )
         for subject, minutes in read_mapping(
             entry.get("subject_minutes", {}), minutes_path
@@ -583,7 +662,9 @@ def _read_rules(value: object) -> Rules:
     def whole(name: str, default: int, minimum: int) -> int:
         if name not in entry:
             return default
-        return read_whole(entry[name], join("rules", name), minimum=minimum)
+        return read_whole(
+            entry[name], join("rules", name), minimum=minimum, maximum=MAX_COUNT
+        )
 
     return Rules(
         subject_minutes=subject_minutes,
@@ -603,7 +684,9 @@ def _read_weights(value: object) -> Weights:
     names = ("rigor", "voice", "confidence", "variety", "stability")
     entry = read_object(value, "weights", optional=names)
     figures = {
-        name: read_number(entry[name], join("weights", name), minimum=0)
+        name: read_number(
+            entry[name], join("weights", name), minimum=0, maximum=MAX_WEIGHT
+        )
         for name in names
         if name in entry
     }

@@ -1,0 +1,1 @@
+"""Hostile input: files and requests built to break coplanner."""
