@@ -13,6 +13,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
@@ -197,7 +198,9 @@ def _search(
         if found.weeks is None:
             return found
         first = found.weeks
-    return Found(weeks=improve(prepared, first, deadline, seed, relaxed, bound))
+    return Found(
+        weeks=improve(prepared, first, deadline, seed, relaxed, bound, workers)
+    )
 
 
 def build_first_plan(
@@ -253,11 +256,17 @@ def improve(
     seed: int,
     relaxed: Collection[RuleInstance] = (),
     bound: Callable[[], float | None] = lambda: None,
+    workers: int = 1,
 ) -> dict[str, Week]:
     """Re-solve a few students at a time, others fixed, while time lasts.
 
     `bound` returns the best known bound on the objective, or None while
-    there is none yet; the search stops once it reaches it.
+    there is none yet; the search stops once it reaches it. While the bound
+    is still being computed it has a core of its own, and the search solves
+    one part at a time; after that, up to `workers` parts of different
+    students are solved at once (CP-SAT runs outside Python's lock, so one
+    part is built while another is solved). A part's answer is kept only if
+    it still shares seats and staff fairly with the weeks changed meanwhile.
     """
     rng = random.Random(seed)
     weeks = dict(weeks)
@@ -266,31 +275,100 @@ def improve(
         for student, week in weeks.items()
     }
     size, least, most = NEIGHBOURHOOD
-    while time.monotonic() < deadline - 0.02:
-        total = sum(values.values())
-        best = bound()
-        if best is not None and total >= best - OPTIMAL_GAP * max(1.0, abs(best)):
-            break
-        group = _neighbourhood(prepared, weeks, rng, size)
-        fixed = {s: w for s, w in weeks.items() if s not in group}
-        step_started = time.monotonic()
-        pm = build_model(prepared, free=group, fixed=fixed, relaxed=relaxed)
-        pm.hint(weeks)
-        step = min(STEP_SECONDS, deadline - time.monotonic())
-        solver = solver_for(step, 1, rng.randrange(1 << 30), presolve=False)
-        status = solver.solve(pm.model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            solved = pm.read(solver)
-            new_values = {s: student_objective(prepared, s, solved[s]) for s in group}
-            if sum(new_values.values()) > sum(values[s] for s in group) + 1e-9:
-                weeks.update(solved)
-                values.update(new_values)
-        fast = time.monotonic() - step_started < STEP_SECONDS / 4
-        if status == cp_model.OPTIMAL and fast:
-            size = min(most, size + 1, len(weeks))
-        elif status != cp_model.OPTIMAL:
-            size = max(least, size - 1)
+    pending: dict[Future[cp_model.CpSolverStatus], _Step] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        while time.monotonic() < deadline - 0.02:
+            best = bound()
+            total = sum(values.values())
+            if best is not None and total >= best - OPTIMAL_GAP * max(1.0, abs(best)):
+                break
+            at_once = 1 if best is None else max(1, workers)
+            busy = {student for step in pending.values() for student in step.group}
+            if len(pending) < at_once and len(busy) + least <= len(weeks):
+                step = _start_step(prepared, weeks, rng, size, busy, relaxed, deadline)
+                pending[pool.submit(step.solver.solve, step.pm.model)] = step
+                if len(pending) < at_once:
+                    continue
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                step = pending.pop(future)
+                status = future.result()
+                if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    solved = step.pm.read(step.solver)
+                    new = {s: student_objective(prepared, s, solved[s]) for s in solved}
+                    if sum(new.values()) > sum(values[s] for s in solved) + 1e-9 and (
+                        workers == 1
+                        or _shares_fairly(prepared, {**weeks, **solved}, relaxed)
+                    ):
+                        weeks.update(solved)
+                        values.update(new)
+                fast = time.monotonic() - step.started < STEP_SECONDS / 4
+                if status == cp_model.OPTIMAL and fast:
+                    size = min(most, size + 1, len(weeks))
+                elif status != cp_model.OPTIMAL:
+                    size = max(least, size - 1)
+        for future in pending:
+            future.cancel()
     return weeks
+
+
+@dataclass
+class _Step:
+    """One part of the search: its students, model and solver, being solved."""
+
+    group: list[str]
+    pm: PlanModel
+    solver: cp_model.CpSolver
+    started: float
+
+
+def _start_step(
+    prepared: Prepared,
+    weeks: Mapping[str, Week],
+    rng: random.Random,
+    size: int,
+    busy: Collection[str],
+    relaxed: Collection[RuleInstance],
+    deadline: float,
+) -> _Step:
+    """Build the model of a new part, of students no running part holds."""
+    started = time.monotonic()
+    idle = {s: w for s, w in weeks.items() if s not in busy}
+    group = _neighbourhood(prepared, idle, rng, min(size, len(idle)))
+    fixed = {s: w for s, w in weeks.items() if s not in group}
+    pm = build_model(prepared, free=group, fixed=fixed, relaxed=relaxed)
+    pm.hint(weeks)
+    step = min(STEP_SECONDS, deadline - time.monotonic())
+    solver = solver_for(step, 1, rng.randrange(1 << 30), presolve=False)
+    return _Step(group=group, pm=pm, solver=solver, started=started)
+
+
+def _shares_fairly(
+    prepared: Prepared,
+    weeks: Mapping[str, Week],
+    relaxed: Collection[RuleInstance],
+) -> bool:
+    """Check the rules students share (seats, staff) on a whole set of weeks.
+
+    Two parts solved at once each saw the other's students as they were;
+    together their answers may take one seat twice or split a staff member.
+    """
+    problem = prepared.problem
+    seated: dict[tuple[str, str], int] = {}
+    staffed: dict[tuple[str, str], set[str]] = {}
+    for student, week in weeks.items():
+        counts_seats = ("capacity", student) not in relaxed
+        counts_staff = ("staff", student) not in relaxed
+        for block, activity in week.items():
+            record = problem.activity_by_id[activity]
+            if counts_seats and record.capacity is not None:
+                seated[block, activity] = seated.get((block, activity), 0) + 1
+            if counts_staff and record.staff is not None:
+                staffed.setdefault((block, record.staff), set()).add(activity)
+    return all(
+        count <= problem.activity_by_id[activity].capacity  # type: ignore[operator]
+        for (_, activity), count in seated.items()
+    ) and all(len(activities) == 1 for activities in staffed.values())
 
 
 def _solve_part(
