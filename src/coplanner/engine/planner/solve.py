@@ -284,7 +284,8 @@ def improve(
                 break
             at_once = 1 if best is None else max(1, workers)
             busy = {student for step in pending.values() for student in step.group}
-            if len(pending) < at_once and len(busy) + least <= len(weeks):
+            room = len(busy) + least <= len(weeks)
+            if len(pending) < at_once and (room or not pending):
                 step = _start_step(prepared, weeks, rng, size, busy, relaxed, deadline)
                 pending[pool.submit(step.solver.solve, step.pm.model)] = step
                 if len(pending) < at_once:
