@@ -6,17 +6,26 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-class District(models.Model):
-    """A group of schools run together, as a student information system names it."""
+def source_id_field() -> models.CharField:
+    """Return the field that holds a row's id in the student information system.
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True)
-    source_id = models.CharField(
+    Imports match rows by it (OneRoster's sourcedId), so it is indexed; rows
+    made by hand leave it empty.
+    """
+    return models.CharField(
         max_length=255,
         blank=True,
         db_index=True,
         help_text=_("Identifier in the student information system (sourcedId)."),
     )
+
+
+class District(models.Model):
+    """A group of schools run together, as a student information system names it."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["name"]
@@ -37,12 +46,7 @@ class School(models.Model):
     )
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
-    source_id = models.CharField(
-        max_length=255,
-        blank=True,
-        db_index=True,
-        help_text=_("Identifier in the student information system (sourcedId)."),
-    )
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["name"]
@@ -66,12 +70,7 @@ class Staff(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(max_length=16, choices=StaffRole.choices)
     display_name = models.CharField(max_length=200)
-    source_id = models.CharField(
-        max_length=255,
-        blank=True,
-        db_index=True,
-        help_text=_("Identifier in the student information system (sourcedId)."),
-    )
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["display_name"]
@@ -113,12 +112,7 @@ class Classroom(models.Model):
         blank=True,
         related_name="classrooms",
     )
-    source_id = models.CharField(
-        max_length=255,
-        blank=True,
-        db_index=True,
-        help_text=_("Identifier in the student information system (sourcedId)."),
-    )
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["grade", "name"]
@@ -171,12 +165,7 @@ class Student(models.Model):
     autonomy = models.PositiveSmallIntegerField(
         choices=AutonomyLevel.choices, default=AutonomyLevel.CHOOSE
     )
-    source_id = models.CharField(
-        max_length=255,
-        blank=True,
-        db_index=True,
-        help_text=_("Identifier in the student information system (sourcedId)."),
-    )
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["first_name", "last_name"]
@@ -211,12 +200,7 @@ class Guardian(models.Model):
     display_name = models.CharField(max_length=200)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     children = models.ManyToManyField(Student, related_name="guardians")
-    source_id = models.CharField(
-        max_length=255,
-        blank=True,
-        db_index=True,
-        help_text=_("Identifier in the student information system (sourcedId)."),
-    )
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["display_name"]

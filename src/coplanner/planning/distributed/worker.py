@@ -15,7 +15,8 @@ from coplanner.engine.planner.problem import parse_problem
 from coplanner.engine.planner.solve import solve
 
 # One Dask worker is one process with one thread on one core, so the solver
-# gets one search thread (its LP bound runs beside it, mostly waiting).
+# gets one search thread. On a large unit its LP bound runs in a second
+# thread beside the search and shares that core with it.
 SOLVER_THREADS = 1
 
 
