@@ -204,6 +204,28 @@ class TestOtherStudents:
         page = client.get(response.url).content.decode()
         assert "Ben's plan changed too: Made room for Ana" in page
 
+    def test_a_card_offers_no_station_that_classmates_fill(self, client, drafted):
+        """A card tap reads only the student's week, yet counts classmates' seats."""
+        cast = drafted
+        shapes = Activity.objects.create(
+            school=cast.school,
+            code="shapes",
+            name="Shape hunt",
+            subject=cast.math,
+            modality="hands_on",
+            capacity=1,
+        )
+        log_in(client, "okafor")
+        ask(client, cast.ben, block="d0-1", choice="lock:shapes")
+        assert week_of(cast.ben)["d0-1"][0] == "shapes"
+
+        log_in(client, "ana")
+        card = reverse("conference:board", args=[cast.ana.pk]) + "?block=d0-1"
+        assert 'value="lock:shapes"' not in client.get(card).content.decode()
+        shapes.capacity = 2
+        shapes.save()
+        assert 'value="lock:shapes"' in client.get(card).content.decode()
+
     def test_a_full_station_is_refused_with_the_rule_and_alternatives(
         self, client, drafted
     ):

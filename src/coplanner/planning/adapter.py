@@ -5,13 +5,14 @@ activity, variant, block and skill codes.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
-from coplanner.curriculum.models import Activity, Block, Skill, Variant
+from coplanner.curriculum.models import Activity, Block, Prerequisite, Skill, Variant
 from coplanner.engine.planner import plan as engine_plan
 from coplanner.engine.planner import problem as engine
 from coplanner.mastery.models import MasteryEstimate
@@ -43,28 +44,40 @@ class ClassProblem:
     variants: dict[tuple[str, str], Variant]
 
 
-def _latest_slots(plans: list[Plan]) -> dict[int, list[Slot]]:
-    """Return the slots of the newest version of each plan, by student id."""
-    newest: dict[int, PlanVersion] = {}
-    for version in PlanVersion.objects.filter(plan__in=plans).order_by("-number"):
-        newest.setdefault(version.plan_id, version)
-    slots = (
-        Slot.objects.filter(version__in=list(newest.values()))
-        .select_related("block", "activity", "variant", "version__plan")
+# A kept slot as the problem needs it: block, activity and variant codes.
+KeptSlot = tuple[str, str, str | None]
+
+
+def _latest_slots(plans: list[Plan]) -> dict[int, list[KeptSlot]]:
+    """Return the slots of the newest version of each plan, by student id.
+
+    Codes only, read in one query: a kept week needs nothing else, and
+    making model rows of every slot of a class costs more than the query.
+    A plan's ``version`` is the number of its newest version.
+    """
+    by_student: dict[int, list[KeptSlot]] = {}
+    rows = (
+        Slot.objects.filter(
+            version__plan__in=plans, version__number=F("version__plan__version")
+        )
+        .values_list(
+            "version__plan__student_id",
+            "block__code",
+            "activity__code",
+            "variant__code",
+        )
         .order_by("block__day", "block__start")  # not by plan and student
     )
-    by_student: dict[int, list[Slot]] = {}
-    for slot in slots:
-        by_student.setdefault(slot.version.plan.student_id, []).append(slot)
+    for student_id, block, activity, variant in rows:
+        by_student.setdefault(student_id, []).append((block, activity, variant))
     return by_student
 
 
-def _busy_staff(plans: list[Plan]) -> set[tuple[str, int]]:
+def _busy_staff(plans: QuerySet[Plan]) -> set[tuple[str, int]]:
     """Return (block code, staff id) of each group the plans' newest versions hold.
 
     Only the pairs are read, in one query: the other classes of a school of
     500 hold some 15,000 slots, and every conference request asks this.
-    A plan's ``version`` is the number of its newest version.
     """
     newest = PlanVersion.objects.filter(plan__in=plans, number=F("plan__version"))
     return set(
@@ -81,6 +94,7 @@ def build_class_problem(
     *,
     open_students: Collection[int] = (),
     planned_with: Collection[int] = (),
+    alone: Student | None = None,
 ) -> ClassProblem:
     """Build the problem of drafting a classroom's week.
 
@@ -97,6 +111,12 @@ def build_class_problem(
     ``planned_with`` are solved together with this one (in one problem, see
     ``coplanner.planning.distributed``), so their plans are not taken as
     busy: that solve shares the staff itself.
+
+    With ``alone``, the problem holds only that student of the class,
+    planned whatever their plan's status: enough for what the student's own
+    rules say (the checklist, an option's score) at the cost of one student
+    rather than a class. Seats are then not counted, since the classmates
+    who hold them are not in the problem.
     TODO: an activity whose seats the whole school shares (a computer lab)
     needs its seats counted across classrooms too.
     """
@@ -105,58 +125,87 @@ def build_class_problem(
     if template is None:
         raise ValueError("This class has no week template yet.")
     blocks = {block.code: block for block in template.blocks.select_related("subject")}
+    open_here = school.activities.filter(
+        Q(classroom__isnull=True) | Q(classroom=classroom)
+    )
     activities = {
         activity.code: activity
-        for activity in school.activities.filter(
-            Q(classroom__isnull=True) | Q(classroom=classroom)
+        for activity in open_here.select_related("subject", "staff__user").order_by(
+            "code"
         )
-        .select_related("subject", "staff__user")
-        .prefetch_related("skills", "variants", "allowed_blocks")
-        .order_by("code")
     }
+    # The activities' skills, blocks and variants as plain codes, one query
+    # each: prefetched relations make a queryset at every ``.all()``, which
+    # costs more than the queries themselves on a school's catalogue. The
+    # activities go in as a subquery, not a list of ids: PostgreSQL's driver
+    # parses a query of more than 50 parameters anew each time.
+    activity_ids = open_here.values("pk")
+    code_of = {activity.pk: code for code, activity in activities.items()}
+    skills_of: dict[str, list[int]] = {code: [] for code in activities}
+    for activity_id, skill_id in Activity.skills.through.objects.filter(
+        activity_id__in=activity_ids
+    ).values_list("activity_id", "skill_id"):
+        skills_of[code_of[activity_id]].append(skill_id)
+    allowed_of: dict[str, set[str]] = defaultdict(set)
+    for activity_id, block_code in Activity.allowed_blocks.through.objects.filter(
+        activity_id__in=activity_ids
+    ).values_list("activity_id", "block__code"):
+        allowed_of[code_of[activity_id]].add(block_code)
+    variants_of: dict[str, list[Variant]] = defaultdict(list)
+    for variant in Variant.objects.filter(activity_id__in=activity_ids).order_by(
+        "activity_id", "label"
+    ):
+        variants_of[code_of[variant.activity_id]].append(variant)
     variants = {
         (code, variant.code): variant
-        for code, activity in activities.items()
-        for variant in activity.variants.all()
+        for code, activity_variants in variants_of.items()
+        for variant in activity_variants
     }
 
+    if alone is not None:
+        own_students = [alone]
+        open_students = [*open_students, alone.pk]
+    else:
+        own_students = list(classroom.students.order_by("code"))
     plans = list(
-        Plan.objects.filter(student__school=school, week_start=week_start)
+        Plan.objects.filter(
+            student__in=own_students if alone else classroom.students.all(),
+            week_start=week_start,
+        )
         .select_related("student")
         .order_by("student__code")
     )
-    own_students = list(classroom.students.order_by("code"))
     own_fixed = [
         plan
         for plan in plans
-        if plan.student.classroom_id == classroom.pk
-        and plan.status != PlanStatus.DRAFT
-        and plan.student_id not in open_students
+        if plan.status != PlanStatus.DRAFT and plan.student_id not in open_students
     ]
-    others = [
-        plan
-        for plan in plans
-        if plan.student.classroom_id != classroom.pk
-        and plan.student.classroom_id not in planned_with
-    ]
+    others = (
+        Plan.objects.filter(student__school=school, week_start=week_start)
+        .exclude(student__classroom=classroom)
+        .exclude(student__classroom__in=list(planned_with))
+    )
     fixed_slots = _latest_slots(own_fixed)
     busy = _busy_staff(others)
     to_plan = {s.code: s for s in own_students if s.pk not in fixed_slots}
     kept = {s.code: s for s in own_students if s.pk in fixed_slots}
 
-    skills_needed: set[int] = set()
-    for activity in activities.values():
-        skills_needed.update(skill.pk for skill in activity.skills.all())
-    skills = {
-        skill.pk: skill
-        for skill in Skill.objects.filter(pk__in=skills_needed)
-        .select_related("subject")
-        .prefetch_related("prerequisites")
-    }
-    # Prerequisites of the activities' skills take part in readiness too.
-    for skill in list(skills.values()):
-        for prerequisite in skill.prerequisites.all():
-            skills.setdefault(prerequisite.pk, prerequisite)
+    # The activities' skills and their prerequisites, which take part in
+    # readiness too.
+    taught = Activity.skills.through.objects.filter(
+        activity_id__in=activity_ids
+    ).values("skill_id")
+    needed = Skill.objects.filter(
+        Q(pk__in=taught)
+        | Q(pk__in=Prerequisite.objects.filter(skill_id__in=taught).values("requires"))
+    )
+    skills = {skill.pk: skill for skill in needed.select_related("subject")}
+    prerequisites_of: dict[int, list[str]] = defaultdict(list)
+    for skill_id, requires_id in Prerequisite.objects.filter(
+        skill_id__in=needed.values("pk")
+    ).values_list("skill_id", "requires_id"):
+        if requires_id in skills:
+            prerequisites_of[skill_id].append(skills[requires_id].code)
 
     mastery: dict[int, dict[str, float]] = defaultdict(dict)
     for student_id, code, probability in MasteryEstimate.objects.filter(
@@ -188,18 +237,19 @@ def build_class_problem(
         if (block, activity.staff_id) in busy
     )
 
-    def beyond(student: Student) -> tuple[engine.Avoid, ...]:
+    @functools.cache
+    def beyond(grade: int) -> tuple[engine.Avoid, ...]:
         # An activity whose skills all belong to grades well beyond the
         # student's is not for them yet, whatever the evidence says: without
         # this, missing evidence on a grade 3 skill would send a kindergartner
         # to its group. One grade ahead stays open as a stretch.
         return tuple(
             engine.Avoid(activity=code)
-            for code, activity in activities.items()
-            if activity.skills.all()
+            for code, activity_skills in skills_of.items()
+            if activity_skills
             and all(
-                skill.grade is not None and skill.grade > student.grade + 1
-                for skill in activity.skills.all()
+                skills[skill].grade is not None and skills[skill].grade > grade + 1
+                for skill in activity_skills
             )
         )
 
@@ -224,7 +274,7 @@ def build_class_problem(
             mastery=known_mastery(student),
             preferences=dict(sorted(preferences[student.pk].items())),
             must_do=tuple(must_dos[None] + must_dos[student.pk]),
-            avoid=beyond(student) + staff_busy,
+            avoid=beyond(student.grade) + staff_busy,
         )
 
     def held(student: Student) -> engine.Student:
@@ -233,13 +283,9 @@ def build_class_problem(
             grade=student.grade,
             autonomy=student.autonomy,
             locks=tuple(
-                engine.Lock(
-                    block=slot.block.code,
-                    activity=slot.activity.code,
-                    variant=slot.variant.code if slot.variant else None,
-                )
-                for slot in fixed_slots[student.pk]
-                if slot.block.code in blocks
+                engine.Lock(block=block, activity=activity, variant=variant)
+                for block, activity, variant in fixed_slots[student.pk]
+                if block in blocks
             ),
         )
 
@@ -258,9 +304,7 @@ def build_class_problem(
             engine.Skill(
                 id=skill.code,
                 subject=skill.subject.code,
-                prerequisites=tuple(
-                    sorted(p.code for p in skill.prerequisites.all() if p.pk in skills)
-                ),
+                prerequisites=tuple(sorted(prerequisites_of[skill.pk])),
                 name=skill.name,
             )
             for skill in sorted(skills.values(), key=lambda skill: skill.code)
@@ -271,20 +315,18 @@ def build_class_problem(
                 name=activity.name,
                 subject=activity.subject.code,
                 modality=activity.modality,
-                skills=tuple(sorted(skill.code for skill in activity.skills.all())),
+                skills=tuple(
+                    sorted(skills[skill].code for skill in skills_of[activity.code])
+                ),
                 capacity=activity.capacity,
                 staff=activity.staff.user.username if activity.staff else None,
                 blocks=tuple(
-                    sorted(
-                        block.code
-                        for block in activity.allowed_blocks.all()
-                        if block.code in blocks
-                    )
+                    sorted(code for code in allowed_of[activity.code] if code in blocks)
                 )
                 or None,
                 variants=tuple(
                     engine.Variant(id=variant.code, label=variant.label)
-                    for variant in activity.variants.all()
+                    for variant in variants_of[activity.code]
                 ),
             )
             for activity in activities.values()
@@ -340,20 +382,32 @@ def build_class_plan(built: ClassProblem, week_start: datetime.date) -> ClassPla
             student__in=list(students.values()), week_start=week_start
         )
     }
-    newest: dict[int, PlanVersion] = {}
-    for version in PlanVersion.objects.filter(plan__in=list(plans.values())).order_by(
-        "-number"
-    ):
-        newest.setdefault(version.plan_id, version)
-    slots_by_version: dict[int, list[Slot]] = defaultdict(list)
-    # In week order only: Slot's default ordering would join and sort by
-    # plan and student too, which costs more than the rest of the query.
-    for slot in (
+    newest = {
+        version.plan_id: version
+        for version in PlanVersion.objects.filter(
+            plan__in=list(plans.values()), number=F("plan__version")
+        )
+    }
+    # Codes only, in week order: model rows of every slot of a class cost
+    # more than the query, and Slot's default ordering would join and sort
+    # by plan and student too.
+    slots_by_version: dict[int, list[engine_plan.Slot]] = defaultdict(list)
+    for version_id, block, activity, variant, reasons in (
         Slot.objects.filter(version__in=list(newest.values()))
-        .select_related("block", "activity", "variant")
+        .values_list(
+            "version_id", "block__code", "activity__code", "variant__code", "reasons"
+        )
         .order_by("block__day", "block__start")
     ):
-        slots_by_version[slot.version_id].append(slot)
+        if block in built.blocks and activity in built.activities:
+            slots_by_version[version_id].append(
+                engine_plan.Slot(
+                    block=block,
+                    activity=activity,
+                    variant=variant,
+                    reasons=tuple(reasons or ()),
+                )
+            )
 
     order = {code: index for index, code in enumerate(built.blocks)}
     weeks: dict[str, engine_plan.StudentPlan] = {}
@@ -364,20 +418,7 @@ def build_class_plan(built: ClassProblem, week_start: datetime.date) -> ClassPla
         version = newest.get(row.pk) if row else None
         if row is None or version is None:
             continue
-        slots = sorted(
-            (
-                engine_plan.Slot(
-                    block=slot.block.code,
-                    activity=slot.activity.code,
-                    variant=slot.variant.code if slot.variant else None,
-                    reasons=tuple(slot.reasons or ()),
-                )
-                for slot in slots_by_version[version.pk]
-                if slot.block.code in built.blocks
-                and slot.activity.code in built.activities
-            ),
-            key=lambda slot: order[slot.block],
-        )
+        slots = sorted(slots_by_version[version.pk], key=lambda slot: order[slot.block])
         if len(slots) != len(built.blocks):
             continue
         weeks[code] = engine_plan.StudentPlan(

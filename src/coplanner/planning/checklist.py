@@ -289,9 +289,7 @@ def get_checklist(student: StudentRow, week_start: datetime.date) -> Checklist |
     if student.classroom is None:
         return None
     try:
-        built = build_class_problem(
-            student.classroom, week_start, open_students=[student.pk]
-        )
+        built = build_class_problem(student.classroom, week_start, alone=student)
     except ValueError:
         return None
     return checklist_for(built, build_class_plan(built, week_start), student.code)

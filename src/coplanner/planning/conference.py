@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from coplanner.audit import actions as audit
 from coplanner.audit.models import AuditAction
 from coplanner.curriculum.models import Activity, Block
 from coplanner.engine.planner import replan
-from coplanner.engine.planner.check import check_plan
+from coplanner.engine.planner.check import check_plan, seat_and_adult_free
 from coplanner.engine.planner.model import activity_fits
 from coplanner.engine.planner.plan import Plan as EnginePlan
 from coplanner.engine.planner.plan import Slot as EngineSlot
@@ -662,14 +662,12 @@ def _with_kept_wishes(problem: Problem, code: str, plan: Plan, ask: Ask) -> Prob
 
 
 def _activity_in(version_id: int | None, block: str) -> tuple[str, str | None] | None:
-    slot = (
+    return (
         Slot.objects.filter(version_id=version_id, block__code=block)
-        .select_related("activity", "variant")
+        .values_list("activity__code", "variant__code")
+        .order_by()
         .first()
     )
-    if slot is None:
-        return None
-    return slot.activity.code, slot.variant.code if slot.variant else None
 
 
 def _must_do_refusal(
@@ -766,8 +764,9 @@ def block_options(
 
     An option keeps every hard rule with only this slot changed: the
     student's own rules are checked by `check_plan` on the student alone,
-    seats and adults in the block against everyone else's slots. The best
-    for the student's plan score come first.
+    seats and adults in the block against the classmates' newest weeks as
+    saved. The best for the student's plan score come first. `current`
+    needs to hold only the student (see `build_class_problem`'s ``alone``).
     """
     problem = current.problem
     weeks = current.plan.assignment()
@@ -777,6 +776,7 @@ def block_options(
     if any(lock.block == block for lock in student.locks):
         return []
     solo = replace(problem, students=(student,))
+    taken = classmates_in_block(current.plans[code], block)
     slots = {slot.block: slot for slot in current.plan.students[code].slots}
 
     def broken(week: Mapping[str, str]) -> set[str]:
@@ -802,21 +802,12 @@ def block_options(
         return {violation.rule for violation in report.violations}
 
     here = problem.block_by_id[block]
-    taken = [week[block] for other, week in weeks.items() if other != code]
     baseline = broken(weeks[code])
     scored: list[tuple[float, str]] = []
     for activity in problem.activities:
         if activity.id == weeks[code][block] or not activity_fits(here, activity):
             continue
-        if activity.capacity is not None and taken.count(activity.id) >= (
-            activity.capacity
-        ):
-            continue
-        if activity.staff is not None and any(
-            problem.activity_by_id[other].staff == activity.staff
-            for other in taken
-            if other != activity.id
-        ):
+        if not seat_and_adult_free(problem, activity.id, taken):
             continue
         week = {**weeks[code], block: activity.id}
         if not broken(week) <= baseline:
@@ -834,6 +825,25 @@ def block_options(
         for _, a in scored[:limit]
         if a in by_code
     ]
+
+
+def classmates_in_block(plan: Plan, block: str) -> list[str]:
+    """Return the activity codes the classmates' newest weeks hold in a block.
+
+    One code per classmate with a plan that week, in one query.
+    """
+    classroom = Student.objects.filter(pk=plan.student_id).values("classroom_id")
+    return list(
+        Slot.objects.filter(
+            version__plan__student__classroom_id=Subquery(classroom),
+            version__plan__week_start=plan.week_start,
+            version__number=F("version__plan__version"),
+            block__code=block,
+        )
+        .exclude(version__plan=plan)
+        .values_list("activity__code", flat=True)
+        .order_by()
+    )
 
 
 def _bare(week: Mapping[str, str]) -> StudentPlan:
@@ -1199,13 +1209,15 @@ def get_board(
 def _class_plan(
     student: Student, week_start: datetime.date
 ) -> tuple[ClassProblem, ClassPlan] | tuple[None, None]:
-    """Read the student's class problem and plan, for options and checklist."""
+    """Read the student's own problem and plan, for options and checklist.
+
+    Only the student is in them: a card tap costs one student's rows, not a
+    class's. The seats the classmates hold are read by `block_options`.
+    """
     if student.classroom is None:
         return None, None
     try:
-        built = build_class_problem(
-            student.classroom, week_start, open_students=[student.pk]
-        )
+        built = build_class_problem(student.classroom, week_start, alone=student)
     except ValueError:  # the class has no week template
         return None, None
     return built, build_class_plan(built, week_start)
