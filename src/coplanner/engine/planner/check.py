@@ -5,7 +5,7 @@ from the definitions of the plan score and the hard rules, so that a
 mistake in one shows up as a disagreement with the other.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from coplanner.engine.planner.plan import SCORE_PARTS, Plan, Score, StudentPlan
@@ -96,6 +96,54 @@ def check_plan(problem: Problem, plan: Plan) -> CheckReport:
 
 
 Week = dict[str, tuple[str, str | None]]
+
+
+def seat_and_adult_free(
+    problem: Problem, activity: str, others_there: Sequence[str]
+) -> bool:
+    """Say whether one more student fits an activity in a block.
+
+    ``others_there`` are the activities everyone else holds in the block:
+    the activity needs a free seat, and its adult must not be running
+    another group then.
+    """
+    record = problem.activity_by_id[activity]
+    if record.capacity is not None and others_there.count(activity) >= record.capacity:
+        return False
+    return record.staff is None or not any(
+        problem.activity_by_id[other].staff == record.staff
+        for other in others_there
+        if other != activity
+    )
+
+
+def slot_change_keeps_rules(
+    problem: Problem,
+    student_id: str,
+    week: Mapping[str, str],
+    block: str,
+    activity: str,
+    others_there: Sequence[str],
+) -> bool:
+    """Say whether one changed slot leaves a valid week, without solving.
+
+    ``week`` is the student's week (block -> activity), valid as it is;
+    ``others_there`` the activities everyone else holds in ``block``. The
+    change keeps every rule when the activity has a seat and its adult is
+    free there, and the student's own rules hold on the changed week. A
+    sufficient test: a change it refuses may still fit once other slots
+    move, which only a solve can find.
+    """
+    if not seat_and_adult_free(problem, activity, others_there):
+        return False
+    student = problem.student_by_id[student_id]
+    # A week without variants, but for those the student's locks ask for.
+    variant_of = {lock.block: lock.variant for lock in student.locks if lock.variant}
+    changed: Week = {b: (a, variant_of.get(b)) for b, a in week.items()}
+    changed[block] = (activity, variant_of.get(block))
+    violations: list[Violation] = []
+    _check_student(problem, student, changed, violations)
+    return not violations
 
 
 def _read_weeks(

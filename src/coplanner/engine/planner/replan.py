@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
+from coplanner.engine.planner.check import slot_change_keeps_rules
 from coplanner.engine.planner.conflicts import describe, smallest_relaxation, when
 from coplanner.engine.planner.errors import PlannerError
 from coplanner.engine.planner.model import (
@@ -580,7 +581,16 @@ def _allowed(
     deadline: float,
     seed: int,
 ) -> bool:
-    """Say whether the student alone can take this activity in this block."""
+    """Say whether the student alone can take this activity in this block.
+
+    The week with only this slot changed is tried first; a solve, which may
+    move the student's other slots, only when that breaks a rule.
+    """
+    others_there = [w[block] for s, w in weeks.items() if s != student.id]
+    if slot_change_keeps_rules(
+        prepared.problem, student.id, weeks[student.id], block, activity, others_there
+    ):
+        return True
     if time.monotonic() >= deadline:
         return False
     wish = _Wish(student=student.id, pins={block: activity})
