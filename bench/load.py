@@ -81,7 +81,7 @@ def server_environment(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "COPLANNER_SECRET_KEY": SERVER_SECRET,
         "COPLANNER_ALLOWED_HOSTS": "127.0.0.1",
-        "COPLANNER_LOG_LEVEL": "WARNING",
+        "COPLANNER_LOG_LEVEL": os.environ.get("LOAD_SERVER_LOG_LEVEL", "WARNING"),
     }
 
 

@@ -13,6 +13,9 @@ logger = logging.getLogger(__name__)
 # How often Dask runs a failed task again before the unit counts as failed:
 # enough to get past a worker that died or ran out of memory once.
 TASK_RETRIES = 2
+# A unit that found no plan in its time gets one more try this many times
+# as long.
+EXTRA_TIME_FACTOR = 2
 # Seconds to wait for a named scheduler to answer before giving up.
 CONNECT_TIMEOUT_S = 20
 

@@ -33,7 +33,11 @@ from coplanner.planning.adapter import (
     ClassProblem,
     build_class_problem,
 )
-from coplanner.planning.distributed.cluster import TASK_RETRIES, count_attempts
+from coplanner.planning.distributed.cluster import (
+    EXTRA_TIME_FACTOR,
+    TASK_RETRIES,
+    count_attempts,
+)
 from coplanner.planning.distributed.units import (
     UnitError,
     group_classrooms,
@@ -54,9 +58,6 @@ WRITE_BATCH_UNITS = 8
 # plans" gives one class, since staff shared by four classes of 22 take a
 # minute on one busy core to reach a first plan.
 TIME_LIMIT_PER_CLASSROOM_S = 3 * DRAFT_TIME_LIMIT_S
-# A unit that found no plan in its time gets one more try this many times
-# as long.
-EXTRA_TIME_FACTOR = 2
 # How many lines of a failed check to keep in a unit's reason.
 REASON_LINES = 3
 
