@@ -107,6 +107,14 @@ class TestHeatMap:
         assert '<span class="visually-hidden">Developing, 70%' in html
         assert "Ben Adeyemi · Adding within 5: No evidence" in html
 
+    def test_names_in_cells_are_escaped(self, client, cast, skills):
+        skills.count20.name = 'Count <b>to</b> "20" & back'
+        skills.count20.save()
+        log_in(client, "rivera")
+        html = client.get(self.url(cast)).content.decode()
+        assert "Ana López · Count &lt;b&gt;to&lt;/b&gt; &quot;20&quot; &amp; back" in html
+        assert "<b>to</b>" not in html
+
     def test_ready_to_learn_cells_are_marked(self, client, cast, skills):
         log_in(client, "rivera")
         html = client.get(self.url(cast)).content.decode()
