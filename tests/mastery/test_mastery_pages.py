@@ -112,7 +112,9 @@ class TestHeatMap:
         skills.count20.save()
         log_in(client, "rivera")
         html = client.get(self.url(cast)).content.decode()
-        assert "Ana López · Count &lt;b&gt;to&lt;/b&gt; &quot;20&quot; &amp; back" in html
+        assert (
+            "Ana López · Count &lt;b&gt;to&lt;/b&gt; &quot;20&quot; &amp; back" in html
+        )
         assert "<b>to</b>" not in html
 
     def test_ready_to_learn_cells_are_marked(self, client, cast, skills):
