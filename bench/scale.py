@@ -30,9 +30,9 @@ gunicorn on loopback, and times its teacher's class page and heat map
 (median and 95th percentile of ``--page-requests`` requests, one at a time,
 after a warm-up), against the target of a 100 ms median.
 
-Full run (5 s per class of a unit: 800 classes x 5 s on 2 cores is about
-35 minutes when the cores are free; on a busy machine units need more time
-to find a first plan, and come back "unknown" without one):
+Full run (5 s per class of a unit: 800 classes x 5 s on 2 cores is 33
+minutes when the cores are free, about 52 with the second tries of the units
+that found no first plan in time; on a busy machine more units need one):
 
     .venv/bin/python bench/scale.py
 

@@ -7,7 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from coplanner.curriculum.models import Activity
 from coplanner.engine.planner.check import check_plan
+from coplanner.planning.actions import propose_class_drafts
 from coplanner.planning.adapter import build_class_plan, build_class_problem
 from coplanner.planning.distributed import cluster
 from coplanner.planning.distributed.cluster import TASK_RETRIES
@@ -19,7 +21,7 @@ from coplanner.planning.distributed.week import (
     plan_week,
     solve_and_store,
 )
-from coplanner.planning.models import ChangeSource, Plan, PlanVersion, Slot
+from coplanner.planning.models import ChangeSource, MustDo, Plan, PlanVersion, Slot
 from coplanner.planning.queries import get_week_start
 from tests.distributed.school import OakSchool, build_oak_school
 
@@ -61,6 +63,59 @@ class TestUnits:
         assert {"math-games@a", "math-games@b", "park-a", "park-b"} <= ids
         assert "math-games" not in ids
         assert job.originals["math-games@b"] == "math-games"
+
+
+class TestSharedSeats:
+    """A computer lab: one set of seats for the whole school."""
+
+    @pytest.fixture
+    def lab(self, oak):
+        """Four lab seats for the school; every child must go once this week.
+
+        Three math blocks of four seats are exactly the twelve children of
+        the three classes: each class has to leave the others' seats.
+        """
+        lab = Activity.objects.get(school=oak.school, code="math-games")
+        lab.capacity = 4
+        lab.seats_shared = True
+        lab.save()
+        for room in (oak.room_a, oak.room_b, oak.room_c):
+            MustDo.objects.create(classroom=room, activity=lab, at_least=1)
+        return lab
+
+    def test_a_lab_the_school_shares_joins_every_class_into_one_unit(self, oak, lab):
+        units, _ = find_planning_units([oak.school])
+
+        assert [unit.id for unit in units] == ["oak/a+b+c"]
+        job = build_unit_job(units[0], get_week_start(), TIME_LIMIT_S)
+        by_id = job.problem.activity_by_id
+        assert "math-games" in by_id and not any("math-games@" in a for a in by_id)
+        assert by_id["math-games"].capacity == 4
+
+    def test_a_class_drafted_alone_leaves_the_seats_other_classes_hold(self, oak, lab):
+        week_start = get_week_start()
+        for room in (oak.room_a, oak.room_b):
+            assert propose_class_drafts(room, week_start, None, TIME_LIMIT_S).has_plans
+        held = Counter(
+            Slot.objects.filter(
+                version__plan__week_start=week_start, activity=lab
+            ).values_list("block__code", flat=True)
+        )
+        assert held, "the first two classes should use the lab somewhere"
+
+        built = build_class_problem(oak.room_c, week_start)
+        taken = dict(built.problem.activity_by_id["math-games"].seats_taken)
+        assert taken == {block: count for block, count in held.items()}
+        assert propose_class_drafts(
+            oak.room_c, week_start, None, TIME_LIMIT_S
+        ).has_plans
+
+        everyone = Counter(
+            Slot.objects.filter(
+                version__plan__week_start=week_start, activity=lab
+            ).values_list("block__code", flat=True)
+        )
+        assert max(everyone.values()) <= lab.capacity, everyone
 
 
 def _stored_weeks(week_start):

@@ -67,6 +67,19 @@ class TestMergeProblems:
         assert a1.avoid == (Avoid("tiles@b"),)
         assert merged.originals == {"tiles@a": "tiles", "tiles@b": "tiles"}
 
+    def test_a_station_whose_seats_the_school_shares_stays_one_activity(self):
+        merged = merge_problems(
+            [_problem((TILES, NOOK), "a1"), _problem((TILES, NOOK), "b1")],
+            ["a", "b"],
+            shared_seats={"tiles"},
+        )
+
+        by_id = merged.problem.activity_by_id
+        assert sorted(by_id) == ["nook", "tiles"]
+        assert by_id["tiles"].capacity == 4
+        assert merged.problem.student_by_id["a1"].preferences == {"tiles": 2}
+        assert merged.originals == {}
+
     def test_a_classrooms_own_table_is_kept_from_the_other_classes(self):
         table = Activity("table-a", "Room A table", "reading", "small_group", 6, "park")
 

@@ -43,11 +43,12 @@ class ActivityAdmin(admin.ModelAdmin):
         "subject",
         "modality",
         "capacity",
+        "seats_shared",
         "staff",
         "classroom",
         "school",
     ]
-    list_filter = ["school", "subject", "modality"]
+    list_filter = ["school", "subject", "modality", "seats_shared"]
     search_fields = ["code", "name"]
     filter_horizontal = ["skills", "allowed_blocks"]
     inlines = [VariantInline]

@@ -168,6 +168,14 @@ class Activity(models.Model):
     capacity = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text=_("Empty means no limit.")
     )
+    seats_shared = models.BooleanField(
+        default=False,
+        help_text=_(
+            "The whole school shares these seats, such as a computer lab: "
+            "students of every class count against one capacity. Otherwise "
+            "each class has this many seats of its own."
+        ),
+    )
     staff = models.ForeignKey(
         "roster.Staff",
         on_delete=models.SET_NULL,

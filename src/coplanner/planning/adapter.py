@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from coplanner.curriculum.models import Activity, Block, Prerequisite, Skill, Variant
 from coplanner.engine.planner import plan as engine_plan
@@ -88,6 +88,25 @@ def _busy_staff(plans: QuerySet[Plan]) -> set[tuple[str, int]]:
     )
 
 
+def _seats_held(
+    plans: QuerySet[Plan], activities: QuerySet[Activity]
+) -> dict[tuple[str, int], int]:
+    """Return the seats the plans' newest versions hold, by (block code, activity id).
+
+    Only for ``activities``, in one query.
+    """
+    newest = PlanVersion.objects.filter(plan__in=plans, number=F("plan__version"))
+    return {
+        (block, activity): count
+        for block, activity, count in Slot.objects.filter(
+            version__in=newest, activity__in=activities
+        )
+        .values_list("block__code", "activity_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    }
+
+
 def build_class_problem(
     classroom: Classroom,
     week_start: datetime.date,
@@ -107,18 +126,19 @@ def build_class_problem(
     A station's seats belong to the classroom, but staff belong to the
     school: where another classroom's plans this week already have a staff
     member running a group in a block, this class's students avoid that
-    person's activities in that block. Classrooms whose ids are in
-    ``planned_with`` are solved together with this one (in one problem, see
-    ``coplanner.planning.distributed``), so their plans are not taken as
-    busy: that solve shares the staff itself.
+    person's activities in that block. The seats of an activity the whole
+    school shares (``seats_shared``, a computer lab) are counted across
+    classrooms: those the other classrooms' plans hold in a block are taken.
+    Classrooms whose ids are in ``planned_with`` are solved together with
+    this one (in one problem, see ``coplanner.planning.distributed``), so
+    their plans are not taken as busy: that solve shares the staff and the
+    seats itself.
 
     With ``alone``, the problem holds only that student of the class,
     planned whatever their plan's status: enough for what the student's own
     rules say (the checklist, an option's score) at the cost of one student
     rather than a class. Seats are then not counted, since the classmates
     who hold them are not in the problem.
-    TODO: an activity whose seats the whole school shares (a computer lab)
-    needs its seats counted across classrooms too.
     """
     school = classroom.school
     template = classroom.week_template
@@ -187,6 +207,12 @@ def build_class_problem(
     )
     fixed_slots = _latest_slots(own_fixed)
     busy = _busy_staff(others)
+    held_elsewhere: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (block_code, activity_id), count in _seats_held(
+        others, open_here.filter(seats_shared=True, capacity__isnull=False)
+    ).items():
+        if block_code in blocks:
+            held_elsewhere[code_of[activity_id]].append((block_code, count))
     to_plan = {s.code: s for s in own_students if s.pk not in fixed_slots}
     kept = {s.code: s for s in own_students if s.pk in fixed_slots}
 
@@ -324,6 +350,7 @@ def build_class_problem(
                     sorted(code for code in allowed_of[activity.code] if code in blocks)
                 )
                 or None,
+                seats_taken=tuple(sorted(held_elsewhere[activity.code])),
                 variants=tuple(
                     engine.Variant(id=variant.code, label=variant.label)
                     for variant in variants_of[activity.code]

@@ -807,7 +807,7 @@ def block_options(
     for activity in problem.activities:
         if activity.id == weeks[code][block] or not activity_fits(here, activity):
             continue
-        if not seat_and_adult_free(problem, activity.id, taken):
+        if not seat_and_adult_free(problem, block, activity.id, taken):
             continue
         week = {**weeks[code], block: activity.id}
         if not broken(week) <= baseline:

@@ -1,6 +1,8 @@
 """Each hard rule holds in the plans, and the checker catches it when broken."""
 
-from planner_problems import broken_rules, problem, solved, student, week
+from planner_problems import broken_rules, data, problem, solved, student, week
+
+from coplanner.engine.planner.problem import parse_problem, problem_to_json
 
 LOVES_EVERYTHING = {"math-group": 2, "math-app": 2, "phonics": 2, "nook": 2, "art": 2}
 ONE_BLOCK = [
@@ -80,6 +82,30 @@ class TestCapacity:
         prob = problem(student("ana"), student("ben"), blocks=ONE_BLOCK)
         weeks = {"ana": {"mon-1": "math-group"}, "ben": {"mon-1": "math-group"}}
         assert broken_rules(prob, weeks) == {"capacity"}
+
+
+class TestSeatsHeldElsewhere:
+    """Seats other classes hold at a station the school shares (``seats_taken``)."""
+
+    def lab_problem(self, *students):
+        raw = data(*students, blocks=ONE_BLOCK)
+        for activity in raw["activities"]:
+            if activity["id"] == "math-group":
+                activity["seats_taken"] = {"mon-1": 1}
+        return raw
+
+    def test_a_seat_held_elsewhere_is_not_free(self):
+        prob = parse_problem(self.lab_problem(student(preferences={"math-group": 2})))
+        assert prob.activity_by_id["math-group"].seats_in("mon-1") == 0
+        assert week(solved(prob))["mon-1"] != "math-group"
+
+    def test_the_checker_counts_the_seats_held_elsewhere(self):
+        prob = parse_problem(self.lab_problem(student("ana")))
+        assert broken_rules(prob, {"ana": {"mon-1": "math-group"}}) == {"capacity"}
+
+    def test_the_held_seats_are_written_back_as_they_were_read(self):
+        raw = self.lab_problem(student("ana"))
+        assert problem_to_json(parse_problem(raw)) == raw
 
 
 class TestStaff:

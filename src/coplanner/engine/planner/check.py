@@ -99,7 +99,7 @@ Week = dict[str, tuple[str, str | None]]
 
 
 def seat_and_adult_free(
-    problem: Problem, activity: str, others_there: Sequence[str]
+    problem: Problem, block: str, activity: str, others_there: Sequence[str]
 ) -> bool:
     """Say whether one more student fits an activity in a block.
 
@@ -108,7 +108,8 @@ def seat_and_adult_free(
     another group then.
     """
     record = problem.activity_by_id[activity]
-    if record.capacity is not None and others_there.count(activity) >= record.capacity:
+    seats = record.seats_in(block)
+    if seats is not None and others_there.count(activity) >= seats:
         return False
     return record.staff is None or not any(
         problem.activity_by_id[other].staff == record.staff
@@ -134,7 +135,7 @@ def slot_change_keeps_rules(
     sufficient test: a change it refuses may still fit once other slots
     move, which only a solve can find.
     """
-    if not seat_and_adult_free(problem, activity, others_there):
+    if not seat_and_adult_free(problem, block, activity, others_there):
         return False
     student = problem.student_by_id[student_id]
     # A week without variants, but for those the student's locks ask for.
@@ -215,7 +216,7 @@ def _check_capacity_and_staff(
             if block.id in week:
                 present.setdefault(week[block.id][0], []).append(student)
         for activity_id, students in present.items():
-            limit = problem.activity_by_id[activity_id].capacity
+            limit = problem.activity_by_id[activity_id].seats_in(block.id)
             if limit is not None and len(students) > limit:
                 violations.append(
                     Violation(

@@ -171,17 +171,20 @@ def _capacity(
         activity = problem.activity_by_id.get(week.get(block.id, ""))
         if activity is None or activity.capacity is None:
             continue
+        seats = activity.seats_in(block.id) or 0
         count = sum(
             1
             for other, other_week in weeks.items()
             if other_week.get(block.id) == activity.id
             and (other == student or ("capacity", other) not in relaxed)
         )
-        if count > activity.capacity:
+        if count > seats:
+            elsewhere = activity.capacity - seats
+            held = f" ({elsewhere} held by other classes)" if elsewhere else ""
             return (
-                f"{activity.name} has {activity.capacity} seats {when(block)}, "
+                f"{activity.name} has {seats} seats {when(block)}{held}, "
                 f"and {count} students need it then, {student} among them.",
-                f"Add {count - activity.capacity} seat(s) to {activity.name}, "
+                f"Add {count - seats} seat(s) to {activity.name}, "
                 f"or ease another rule that sends {student} there.",
             )
     return None

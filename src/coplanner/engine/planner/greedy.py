@@ -94,8 +94,9 @@ def _allowed(
         >= problem.rules.max_same_activity_per_day
     ):
         return False
-    if activity.capacity is not None:
-        if taken.seats.get((block.id, activity_id), 0) >= activity.capacity:
+    seats = activity.seats_in(block.id)
+    if seats is not None:
+        if taken.seats.get((block.id, activity_id), 0) >= seats:
             return False
     if activity.staff is not None:
         busy = taken.adults.get((block.id, activity.staff))

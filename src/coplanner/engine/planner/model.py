@@ -347,11 +347,11 @@ def capacity(pm: PlanModel) -> None:
     """Seat at most `capacity` students in one activity in one block.
 
     Variants of an activity share its seats. Students outside the model take
-    their seats first.
+    their seats first, and so do those planned elsewhere (``seats_taken``).
     """
     for block in pm.problem.blocks:
         for activity_id in pm.prepared.candidates[block.id]:
-            limit = pm.problem.activity_by_id[activity_id].capacity
+            limit = pm.problem.activity_by_id[activity_id].seats_in(block.id)
             if limit is None:
                 continue
             seated = []

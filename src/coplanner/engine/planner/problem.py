@@ -4,7 +4,8 @@ The problem is read from and written to the ``coplanner.problem/1`` JSON
 format. Fields the format marks as optional get these defaults: a skill's
 ``name`` and ``prerequisites`` (none), an activity's ``skills`` and
 ``variants`` (none), ``capacity`` and ``staff`` (null), ``blocks`` (every
-block it fits); a student's ``mastery``, ``preferences``, ``must_do``,
+block it fits), ``seats_taken`` (none: block -> seats held by students
+planned elsewhere); a student's ``mastery``, ``preferences``, ``must_do``,
 ``locks`` and ``avoid`` (empty); every rule (the values of `Rules`), every
 weight (1), ``previous`` (empty) and ``time_limit_s`` (10 seconds).
 """
@@ -91,7 +92,9 @@ class Activity:
     """Something a student can do in a block.
 
     `capacity` None means no limit; `blocks` None means every block the
-    activity fits by subject.
+    activity fits by subject. `seats_taken` holds, by block, the seats that
+    students planned elsewhere already hold (another class at a station the
+    whole school shares): they are not free for this problem's students.
     """
 
     id: str
@@ -103,6 +106,14 @@ class Activity:
     staff: str | None = None
     blocks: tuple[str, ...] | None = None
     variants: tuple[Variant, ...] = ()
+    seats_taken: tuple[tuple[str, int], ...] = ()
+
+    def seats_in(self, block: str) -> int | None:
+        """Return the seats free for this problem's students in a block."""
+        if self.capacity is None:
+            return None
+        taken = sum(count for taken_in, count in self.seats_taken if taken_in == block)
+        return max(0, self.capacity - taken)
 
     def variant(self, variant_id: str) -> Variant | None:
         """Return the variant with this id, or None."""
@@ -419,7 +430,14 @@ def _read_activities(
             raw,
             path,
             required=("id", "name", "subject", "modality"),
-            optional=("skills", "capacity", "staff", "blocks", "variants"),
+            optional=(
+                "skills",
+                "capacity",
+                "staff",
+                "blocks",
+                "variants",
+                "seats_taken",
+            ),
         )
         identifier = _unique_id(entry["id"], join(path, "id"), activities)
         modality = read_string(entry["modality"], join(path, "modality"))
@@ -440,6 +458,18 @@ def _read_activities(
             capacity = read_whole(
                 capacity, join(path, "capacity"), minimum=0, maximum=MAX_COUNT
             )
+        taken_path = join(path, "seats_taken")
+        seats_taken = tuple(
+            (
+                _reference(block, join(taken_path, block), blocks, "block"),
+                read_whole(
+                    count, join(taken_path, block), minimum=0, maximum=MAX_COUNT
+                ),
+            )
+            for block, count in read_mapping(
+                entry.get("seats_taken", {}), taken_path
+            ).items()
+        )
         activity_blocks = None
         if "blocks" in entry:
             blocks_path = join(path, "blocks")
@@ -475,6 +505,7 @@ def _read_activities(
             staff=read_optional_string(entry.get("staff"), join(path, "staff")),
             blocks=activity_blocks,
             variants=tuple(variants.values()),
+            seats_taken=seats_taken,
         )
     return activities
 
@@ -793,6 +824,8 @@ def _activity_to_json(activity: Activity) -> dict[str, object]:
     entry["variants"] = [
         {"id": variant.id, "label": variant.label} for variant in activity.variants
     ]
+    if activity.seats_taken:
+        entry["seats_taken"] = dict(activity.seats_taken)
     return entry
 
 

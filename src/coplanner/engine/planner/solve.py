@@ -367,8 +367,8 @@ def _shares_fairly(
             if counts_staff and record.staff is not None:
                 staffed.setdefault((block, record.staff), set()).add(activity)
     return all(
-        count <= problem.activity_by_id[activity].capacity  # type: ignore[operator]
-        for (_, activity), count in seated.items()
+        count <= problem.activity_by_id[activity].seats_in(block)  # type: ignore[operator]
+        for (block, activity), count in seated.items()
     ) and all(len(activities) == 1 for activities in staffed.values())
 
 

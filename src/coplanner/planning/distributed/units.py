@@ -12,7 +12,7 @@ use which shared thing; this module groups them and joins the classrooms'
 problems into one.
 """
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from coplanner.engine.planner.plan import Plan
@@ -83,6 +83,7 @@ def merge_problems(
     labels: Sequence[str],
     *,
     time_limit_s: float | None = None,
+    shared_seats: Collection[str] = (),
 ) -> MergedProblem:
     """Join the problems of a unit's classrooms into one problem.
 
@@ -92,8 +93,9 @@ def merge_problems(
     classrooms: one person runs one group, whichever class the children come
     from. A station without staff but with limited seats gets one copy per
     classroom (its id followed by ``@`` and the classroom's label), since
-    each class has its own seats there, as a class's draft counts them.
-    An activity of one classroom only (a teacher's own table) stays that
+    each class has its own seats there, as a class's draft counts them,
+    unless its id is in ``shared_seats``: the whole school shares those
+    seats (a computer lab), so it stays one activity too. An activity of one classroom only (a teacher's own table) stays that
     classroom's: the other classrooms' students avoid it. Students are put
     together; their ids must not repeat. Raise `UnitError` naming what
     differs.
@@ -101,7 +103,7 @@ def merge_problems(
     if not problems:
         raise UnitError("A planning unit needs at least one classroom.")
     first = problems[0]
-    per_class = _stations_with_own_seats(problems)
+    per_class = _stations_with_own_seats(problems) - set(shared_seats)
     renamings = [{code: f"{code}@{label}" for code in per_class} for label in labels]
     own_ids = [
         {renamed.get(a.id, a.id) for a in problem.activities}

@@ -146,14 +146,12 @@ def find_planning_units(
 
     A member of staff joins every classroom that may use an activity they
     run: their own class's activities, and every class of the school for an
-    activity open to all. Seats join nothing: each classroom has its own
-    seats at a station open to all (as a class's draft counts them), and a
-    staffed group's seats go with its staff. Classrooms without a week
-    template cannot be planned: they come back as failed outcomes, one per
-    classroom, saying so.
-    TODO: an activity whose seats the whole school shares (a computer lab)
-    cannot be told apart from a station every class has yet; once it can,
-    add its seats to the things that join classrooms here.
+    activity open to all. So do the seats of an activity open to all whose
+    seats the whole school shares (``seats_shared``, a computer lab). Other
+    seats join nothing: each classroom has its own seats at a station open
+    to all (as a class's draft counts them), and a staffed group's seats go
+    with its staff. Classrooms without a week template cannot be planned:
+    they come back as failed outcomes, one per classroom, saying so.
     """
     units: list[PlanningUnit] = []
     failures: list[UnitOutcome] = []
@@ -184,6 +182,13 @@ def find_planning_units(
         ).values_list("staff_id", "classroom_id"):
             may_use = [classroom_id] if classroom_id is not None else planned
             users.setdefault(("staff", staff_id), []).extend(may_use)
+        for activity_id in Activity.objects.filter(
+            school=school,
+            seats_shared=True,
+            capacity__isnull=False,
+            classroom__isnull=True,
+        ).values_list("pk", flat=True):
+            users[("seats", activity_id)] = planned
         for group in group_classrooms(planned, users):
             codes = "+".join(classrooms[pk].code for pk in group)
             units.append(PlanningUnit(f"{school.slug}/{codes}", school.pk, group))
@@ -218,6 +223,11 @@ def build_unit_job(
         [built.problem for built in classes],
         [classroom.code for classroom in classrooms],
         time_limit_s=limit,
+        shared_seats=set(
+            Activity.objects.filter(
+                school_id=unit.school_id, seats_shared=True
+            ).values_list("code", flat=True)
+        ),
     )
     return UnitJob(
         unit=unit,
