@@ -59,6 +59,9 @@ User = AbstractBaseUser | AnonymousUser
 
 # How long the planner may think about one request, in seconds: the answer
 # must come back while the child is still at the table.
+# TODO: on a busy server (bench/load.py) one request in 60 took just over
+# the 1 s target; bound the thinking time by what is left of that second
+# once the request's problem is read, rather than by this fixed limit.
 ANSWER_TIME_LIMIT_S = 2.0
 
 # How many activities a student of autonomy level 1 is offered for a block.
