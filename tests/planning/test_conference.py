@@ -54,6 +54,18 @@ def week_of(student):
     }
 
 
+def add_shape_hunt(cast, **fields):
+    """Add a math station every block of math fits: the Shape hunt."""
+    return Activity.objects.create(
+        school=cast.school,
+        code="shapes",
+        name="Shape hunt",
+        subject=cast.math,
+        modality="hands_on",
+        **fields,
+    )
+
+
 def log_in(client, username):
     assert client.login(username=username, password=PASSWORD)
 
@@ -207,14 +219,7 @@ class TestOtherStudents:
     def test_a_card_offers_no_station_that_classmates_fill(self, client, drafted):
         """A card tap reads only the student's week, yet counts classmates' seats."""
         cast = drafted
-        shapes = Activity.objects.create(
-            school=cast.school,
-            code="shapes",
-            name="Shape hunt",
-            subject=cast.math,
-            modality="hands_on",
-            capacity=1,
-        )
+        shapes = add_shape_hunt(cast, capacity=1)
         log_in(client, "okafor")
         ask(client, cast.ben, block="d0-1", choice="lock:shapes")
         assert week_of(cast.ben)["d0-1"][0] == "shapes"
@@ -314,13 +319,7 @@ class TestAutonomy:
 
     def test_level_1_student_picks_only_offered_options(self, client, drafted):
         cast = drafted
-        Activity.objects.create(
-            school=cast.school,
-            code="shapes",
-            name="Shape hunt",
-            subject=cast.math,
-            modality="hands_on",
-        )
+        add_shape_hunt(cast)
         built = build_class_problem(
             cast.room1, get_week_start(), open_students=[cast.ana.pk]
         )
