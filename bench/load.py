@@ -696,6 +696,32 @@ def slowest_pages(samples: list[Sample], count: int = 8) -> None:
         )
 
 
+def planner_thinking() -> None:
+    """Print how long the planner thought about the morning's requests.
+
+    Read from the requests the server recorded: the rest of a request's time
+    is reading the class, recording the answer, drawing the board and
+    waiting for a core.
+    """
+    from coplanner.planning.models import Request
+
+    rows = list(Request.objects.values_list("kind", "outcome", "details"))
+    if not rows:
+        return
+    thinking = [float(details.get("seconds", 0.0)) * 1000 for *_, details in rows]
+    outcomes = defaultdict(int)
+    for _kind, outcome, _details in rows:
+        outcomes[outcome] += 1
+    print(
+        f"\nplanner thinking per request: median {statistics.median(thinking):.0f} ms,"
+        f" p95 {percentile(thinking, 0.95):.0f} ms, max {max(thinking):.0f} ms;"
+        f" {', '.join(f'{n} {o}' for o, n in sorted(outcomes.items()))}"
+    )
+    slowest = sorted(zip(thinking, rows, strict=True), key=lambda pair: -pair[0])
+    for ms, (kind, outcome, details) in slowest[:3]:
+        print(f"  {ms:6.0f} ms  {kind} {outcome} {details.get('rule') or ''}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--houses", type=int, default=6, help="copies of the demo")
@@ -824,6 +850,7 @@ def main() -> int:
         f"{args.clients} client threads; the school: {school.counts}"
     )
     met = report(recorder.samples, seconds)
+    planner_thinking()
     slowest_pages(recorder.samples)
     return 0 if met else 1
 

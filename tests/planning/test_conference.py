@@ -5,10 +5,13 @@ block at 11. With one activity a day at most, every day of a drafted week is
 Counting bears and Number puzzles around the Reading nook, in either order.
 """
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from coplanner.curriculum.models import Activity
+from coplanner.planning import conference
 from coplanner.planning.actions import propose_class_drafts
 from coplanner.planning.adapter import build_class_plan, build_class_problem
 from coplanner.planning.conference import (
@@ -262,6 +265,54 @@ class TestOtherStudents:
         ask(client, cast.ana, alternative_of=request.pk, alternative=0)
         assert Request.objects.last().outcome == RequestOutcome.APPLIED
         assert plan_of(cast.ben).version == ben_plan.version
+
+
+class TestOutOfTime:
+    def test_a_request_the_planner_had_no_time_for_is_asked_again_in_one_tap(
+        self, client, drafted, monkeypatch
+    ):
+        cast = drafted
+        before = week_of(cast.ana)
+        versions = PlanVersion.objects.count()
+        # A server so busy that reading the class used up the whole second.
+        monkeypatch.setattr(conference, "ANSWER_TARGET_S", 0.0)
+        monkeypatch.setattr(conference, "MIN_THINKING_S", 0.0)
+        log_in(client, "okafor")
+        response = ask(
+            client,
+            cast.ana,
+            block="d0-1",
+            other_block="d0-3",
+            choice="swap",
+            idea="student",
+        )
+        request = Request.objects.get()
+        assert request.outcome == RequestOutcome.UNANSWERED
+        assert week_of(cast.ana) == before
+        assert PlanVersion.objects.count() == versions
+
+        page = client.get(response.url).content.decode()
+        answer = page.split('class="answer unanswered"')[1].split("</section>")[0]
+        assert "No answer yet" in answer and "Ask again" in answer
+        assert "Not possible" not in page
+        assert "No answer in time" in page  # the record of requests says so too
+        again = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', answer))
+        assert again == {
+            "csrfmiddlewaretoken": again["csrfmiddlewaretoken"],
+            "version": str(plan_of(cast.ana).version),
+            "block": "d0-1",
+            "choice": "swap",
+            "other_block": "d0-3",
+            "idea": "student",
+        }
+
+        monkeypatch.undo()
+        ask(client, cast.ana, **again)
+        assert Request.objects.last().outcome == RequestOutcome.APPLIED
+        after = week_of(cast.ana)
+        assert changed_blocks(before, after) == {"d0-1", "d0-3"}
+        newest = plan_of(cast.ana).versions.order_by("-number").first()
+        assert newest.source == ChangeSource.REQUEST
 
 
 class TestMustDo:

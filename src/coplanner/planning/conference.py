@@ -10,6 +10,7 @@ overwrite.
 
 import datetime
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -57,12 +58,15 @@ logger = logging.getLogger(__name__)
 
 User = AbstractBaseUser | AnonymousUser
 
-# How long the planner may think about one request, in seconds: the answer
+# A request is answered within this many seconds, all told: the answer
 # must come back while the child is still at the table.
-# TODO: on a busy server (bench/load.py) one request in 60 took just over
-# the 1 s target; bound the thinking time by what is left of that second
-# once the request's problem is read, rather than by this fixed limit.
-ANSWER_TIME_LIMIT_S = 2.0
+ANSWER_TARGET_S = 1.0
+# What is kept of that second, once the planner has thought, for explaining
+# a refusal, recording the answer and drawing the board again.
+ANSWER_RESERVE_S = 0.35
+# The least the planner is given to think, however long reading the class
+# took on a busy server: an answer a little late is better than none.
+MIN_THINKING_S = 0.25
 
 # How many activities a student of autonomy level 1 is offered for a block.
 OPTIONS_OFFERED = 3
@@ -282,11 +286,15 @@ def record_request(
     every other plan whose slots had to change to make room, each with a
     note that says why. A refused request is recorded with the rule that
     forbids it and the nearest allowed alternatives; no version is written.
+    The planner thinks for what is left of `ANSWER_TARGET_S`; a request it
+    could not tell about in that time is recorded as unanswered (the board
+    offers to ask again), not as refused.
     Raise `NotAllowed` for a request beyond the student's autonomy level,
     `VersionConflict` when the plan (or one that had to change) changed since
     `seen_version`, and `ConferenceError` for a request about blocks or
     activities this week does not have.
     """
+    started = time.monotonic()
     plan = _plan_of(student, week_start)
     _check_fresh(plan, seen_version)
     if student.classroom is None:
@@ -319,7 +327,7 @@ def record_request(
                 problem,
                 current.plan,
                 engine_request,
-                time_limit_s=ANSWER_TIME_LIMIT_S,
+                time_limit_s=thinking_time(started),
             )
         except replan.RequestError as error:
             raise ConferenceError(str(error)) from error
@@ -389,9 +397,7 @@ def record_request(
             made_by=by if by.is_authenticated else None,
             kind=ask.kind,
             details=details,
-            outcome=(
-                RequestOutcome.APPLIED if answer.applied else RequestOutcome.REFUSED
-            ),
+            outcome=_outcome(answer),
             answer=answer.message[:1000],
         )
         if answer.applied:
@@ -453,6 +459,24 @@ def record_request(
     return request
 
 
+def _outcome(answer: replan.RequestAnswer) -> str:
+    if answer.applied:
+        return RequestOutcome.APPLIED
+    if answer.rule == replan.OUT_OF_TIME:
+        return RequestOutcome.UNANSWERED
+    return RequestOutcome.REFUSED
+
+
+def thinking_time(started: float) -> float:
+    """Return how long the planner may think about a request begun at `started`.
+
+    What is left of the request's second after reading the class, less the
+    reserve for what follows the thinking; never less than `MIN_THINKING_S`.
+    """
+    left = ANSWER_TARGET_S - ANSWER_RESERVE_S - (time.monotonic() - started)
+    return max(MIN_THINKING_S, left)
+
+
 def details_why(details: Mapping[str, object], student_id: int) -> list[str]:
     """Return why another student's slots changed, from a request's details."""
     for other in details.get("others", []) or []:  # type: ignore[attr-defined]
@@ -485,7 +509,9 @@ def _resolve(plan: Plan, ask: Ask) -> Ask:
     if ask.alternative_of is None:
         return ask
     earlier = Request.objects.filter(
-        pk=ask.alternative_of, conference__plan=plan, outcome=RequestOutcome.REFUSED
+        pk=ask.alternative_of,
+        conference__plan=plan,
+        outcome__in=[RequestOutcome.REFUSED, RequestOutcome.UNANSWERED],
     ).first()
     alternatives = list(earlier.details.get("alternatives", [])) if earlier else []
     if ask.alternative is None or not 0 <= ask.alternative < len(alternatives):
@@ -1030,6 +1056,9 @@ class Answer:
     rule_words: str
     others: list[tuple[str, list[str]]]
     alternatives: list[tuple[int, str]]
+    # The board's form fields that ask the same again, for a request the
+    # planner ran out of time for; empty otherwise.
+    again: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -1308,7 +1337,33 @@ def _answer(plan: Plan, answer_id: int, student: Student) -> Answer | None:
             (index, alternative.get("message", ""))
             for index, alternative in enumerate(details.get("alternatives", []))
         ],
+        again=(
+            _ask_again(request.kind, details)
+            if request.outcome == RequestOutcome.UNANSWERED
+            else {}
+        ),
     )
+
+
+def _ask_again(kind: str, details: Mapping[str, object]) -> dict[str, str]:
+    """Return the board's form fields that make the recorded request again."""
+    other = str(details.get("other_block") or "")
+    fields = {"block": str(details.get("block") or "")}
+    if kind == RequestKind.SWAP:
+        fields |= {"choice": "swap", "other_block": other}
+    elif kind == RequestKind.MOVE:
+        fields |= {"choice": "move", "to_block": other}
+    elif kind == RequestKind.LOCK:
+        fields["choice"] = f"lock:{details.get('activity') or ''}"
+    elif kind == RequestKind.VARIANT:
+        fields["choice"] = f"variant:{details.get('variant') or ''}"
+    else:
+        fields["choice"] = kind
+    if details.get("note"):
+        fields["note"] = str(details["note"])
+    if details.get("idea") == "student":
+        fields["idea"] = "student"
+    return fields
 
 
 def _record(plan: Plan, student: Student) -> list[RecordLine]:

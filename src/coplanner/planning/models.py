@@ -194,6 +194,8 @@ class RequestKind(models.TextChoices):
 class RequestOutcome(models.TextChoices):
     APPLIED = "applied", _("Applied")
     REFUSED = "refused", _("Not possible")
+    # The planner ran out of time before it could tell: asking again may work.
+    UNANSWERED = "unanswered", _("No answer in time")
 
 
 class Request(models.Model):

@@ -6,6 +6,7 @@ from planner_problems import problem, solved, student, week
 
 from coplanner.engine.planner import RULES, build_example_problem, check_plan, solve
 from coplanner.engine.planner.replan import (
+    OUT_OF_TIME,
     DropRequest,
     LockRequest,
     MoveRequest,
@@ -132,6 +133,38 @@ class TestRefused:
         assert answer.rule == "fits_block"
         assert answer.alternatives[0].kind == "another_day"
         assert answer.alternatives[0].block == "mon-3"
+
+
+class TestOutOfTime:
+    def test_a_request_the_planner_had_no_time_for_is_not_called_impossible(self):
+        prob = problem(
+            student("ana", preferences={"math-app": 2}),
+            student("ben", preferences={"math-group": 2}),
+            blocks=ONE_MATH_BLOCK,
+        )
+        plan = solved(prob)
+        request = LockRequest("ana", "mon-1", "math-group")
+        rushed = answer_request(prob, plan, request, time_limit_s=0.0)
+        assert not rushed.applied
+        assert rushed.rule == OUT_OF_TIME
+        assert rushed.message.startswith("No answer yet")
+        assert rushed.plan is plan and rushed.problem is prob
+        # Given its time, the same request is met.
+        assert answer_request(prob, plan, request).applied
+
+    def test_a_request_proven_impossible_in_the_time_names_its_rule(self):
+        prob = problem(
+            student("ana", preferences={"nook": 2}),
+            student("ben", must_do=[{"activity": "math-group", "at_least": 1}]),
+            blocks=ONE_MATH_BLOCK,
+        )
+        plan = solved(prob)
+        answer = answer_request(
+            prob, plan, LockRequest("ana", "mon-1", "math-group"), time_limit_s=0.0
+        )
+        assert not answer.applied
+        assert answer.rule in ("capacity", "must_do")
+        assert answer.message.startswith("Not possible")
 
 
 def test_requests_in_a_class_keep_every_rule_and_explain_every_other_change():

@@ -8,7 +8,9 @@ busy adult), the student is re-solved together with the few students who
 hold the seats or staff in question, keeping as many of *their* slots as
 possible first; the answer then says whose slots changed and why. When even
 that cannot work, the request is refused with the rule that forbids it and
-the nearest allowed alternatives.
+the nearest allowed alternatives. A request the planner runs out of time for
+before it can tell either way is answered as such (rule `OUT_OF_TIME`), never
+as impossible.
 """
 
 import time
@@ -37,6 +39,18 @@ from coplanner.engine.planner.solve import make_plan, solver_for
 # The students re-solved with the one who asked, when the week of the one
 # alone cannot meet the request.
 RELATED_STUDENTS = 5
+
+# The share of a request's time the searches for a week may use; the rest
+# is kept so that a refusal can still be explained and offer alternatives.
+SEARCH_SHARE = 0.6
+
+# The rule of an answer the planner ran out of time for: the request was
+# neither met nor shown to break a rule.
+OUT_OF_TIME = "time"
+OUT_OF_TIME_MESSAGE = (
+    "No answer yet: the planner ran out of time before it could tell "
+    "whether this fits. Ask again in a moment."
+)
 
 
 class RequestError(PlannerError):
@@ -163,6 +177,7 @@ def answer_request(
     """Answer a request against the current plan of a problem."""
     started = time.monotonic()
     deadline = started + time_limit_s
+    searched_by = started + SEARCH_SHARE * time_limit_s
     weeks = plan.assignment()
     wish = _wish(problem, weeks, request)
     student = wish.student
@@ -176,35 +191,45 @@ def answer_request(
                 problem,
                 plan,
                 "fits_block",
-                f"{record.name} cannot go {when(problem.block_by_id[block])}: "
-                "it does not fit that block.",
+                f"Not possible: {record.name} cannot go "
+                f"{when(problem.block_by_id[block])}: it does not fit that block.",
                 _alternatives(prepare(problem), weeks, wish, deadline, seed),
                 started,
             )
 
     others = [s.id for s in problem.students if s.id != student]
     groups = [[student], [student, *_related(prepared, weeks, wish)]]
+    out_of_time = False
     for free in groups:
         if len(free) == 1 and free is not groups[0]:
             continue
-        new_weeks = _solve_wish(prepared, weeks, wish, free, deadline, seed)
-        if new_weeks is not None:
-            full = {s: new_weeks.get(s, weeks[s]) for s in [student, *others]}
+        solved = _solve_wish(prepared, weeks, wish, free, searched_by, seed)
+        if solved.weeks is not None:
+            full = {s: solved.weeks.get(s, weeks[s]) for s in [student, *others]}
             return _apply(problem, recorded, prepared, plan, weeks, full, wish, started)
+        out_of_time = out_of_time or not solved.finished
 
     relaxation = smallest_relaxation(
         prepared,
-        max(0.2, deadline - time.monotonic()),
+        max(0.05, deadline - time.monotonic()),
         free=groups[1],
         fixed={s: w for s, w in weeks.items() if s not in groups[1]},
         require=lambda pm: _require(pm, wish),
         seed=seed,
+        presolve=False,
     )
     conflicts = describe(recorded, relaxation) if relaxation else ()
-    if conflicts:
-        rule, message = conflicts[0].rule, conflicts[0].message
+    # When a search above ran out of time, only the smallest relaxation
+    # proves that the request breaks a rule; without that proof, calling it
+    # impossible would send the child away from something the rules allow.
+    proven = not out_of_time or (relaxation is not None and relaxation.smallest)
+    if conflicts and proven:
+        rule, message = conflicts[0].rule, f"Not possible: {conflicts[0].message}"
+    elif out_of_time:
+        rule, message = OUT_OF_TIME, OUT_OF_TIME_MESSAGE
     else:
-        rule, message = "one_per_block", "No week for the student keeps every rule."
+        rule = "one_per_block"
+        message = "Not possible: No week for the student keeps every rule."
     return _refuse(
         problem,
         plan,
@@ -305,6 +330,18 @@ def _require(pm: PlanModel, wish: _Wish) -> None:
 # Solving -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Solved:
+    """The free students' new weeks, or None when none was found.
+
+    `finished` is False when time ran out before the search could tell
+    whether such weeks exist.
+    """
+
+    weeks: dict[str, Week] | None
+    finished: bool
+
+
 def _solve_wish(
     prepared: Prepared,
     weeks: Mapping[str, Week],
@@ -312,7 +349,7 @@ def _solve_wish(
     free: list[str],
     deadline: float,
     seed: int,
-) -> dict[str, Week] | None:
+) -> _Solved:
     """Re-solve the free students so that the wish holds, keeping most slots.
 
     Keeping another student's slot comes first, then keeping the asking
@@ -332,17 +369,21 @@ def _solve_wish(
                 if variable is not None:
                     pm.gain(variable, reward)
 
+    if time.monotonic() >= deadline:
+        return _Solved(None, finished=False)
     fixed = {s: w for s, w in weeks.items() if s not in free}
     pm = build_model(prepared, free=free, fixed=fixed, extra=extra)
     pm.hint(weeks)
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        return None
-    solver = solver_for(remaining, 1, seed, presolve=len(free) > 1)
+        return _Solved(None, finished=False)
+    # With all but a few students fixed, presolve costs more than the search
+    # it would shorten (often several times more), for the same optimum.
+    solver = solver_for(remaining, 1, seed, presolve=False)
     status = solver.solve(pm.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return pm.read(solver)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _Solved(pm.read(solver), finished=True)
+    return _Solved(None, finished=status != cp_model.UNKNOWN)
 
 
 def _largest_swing(problem: Problem) -> float:
@@ -487,7 +528,7 @@ def _refuse(
 ) -> RequestAnswer:
     return RequestAnswer(
         applied=False,
-        message=f"Not possible: {message}",
+        message=message,
         problem=problem,
         plan=plan,
         rule=rule,
@@ -594,4 +635,5 @@ def _allowed(
     if time.monotonic() >= deadline:
         return False
     wish = _Wish(student=student.id, pins={block: activity})
-    return _solve_wish(prepared, weeks, wish, [student.id], deadline, seed) is not None
+    solved = _solve_wish(prepared, weeks, wish, [student.id], deadline, seed)
+    return solved.weeks is not None
