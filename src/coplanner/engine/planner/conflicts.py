@@ -7,6 +7,7 @@ the smallest relaxation; the plan it finds with them given up shows what
 each one would take, which is what the messages and fixes say.
 """
 
+import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
@@ -73,9 +74,11 @@ def smallest_relaxation(
 
     `require` adds constraints that may not be given up (a request's).
     Return None when even giving up every rule that may be given up leaves
-    no plan, or when time runs out first. `presolve` pays for a whole
+    no plan, or when time runs out first; `time_limit_s` counts building
+    the model too. `presolve` pays for a whole
     class; with most students fixed (a request), the search is faster alone.
     """
+    began = time.monotonic()
     pm = build_model(
         prepared,
         free=free,
@@ -100,8 +103,11 @@ def smallest_relaxation(
         + cp_model.LinearExpr.sum(reached)
     )
 
+    left = time_limit_s - (time.monotonic() - began)
+    if left <= 0:
+        return None
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
+    solver.parameters.max_time_in_seconds = left
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
     solver.parameters.cp_model_presolve = presolve

@@ -43,6 +43,8 @@ RELATED_STUDENTS = 5
 # The share of a request's time the searches for a week may use; the rest
 # is kept so that a refusal can still be explained and offer alternatives.
 SEARCH_SHARE = 0.6
+# Seconds the search for the rule a refused request breaks gets at least.
+MIN_RELAXATION_S = 0.05
 
 # The rule of an answer the planner ran out of time for: the request was
 # neither met nor shown to break a rule.
@@ -209,15 +211,21 @@ def answer_request(
             return _apply(problem, recorded, prepared, plan, weeks, full, wish, started)
         out_of_time = out_of_time or not solved.finished
 
-    relaxation = smallest_relaxation(
-        prepared,
-        max(0.05, deadline - time.monotonic()),
-        free=groups[1],
-        fixed={s: w for s, w in weeks.items() if s not in groups[1]},
-        require=lambda pm: _require(pm, wish),
-        seed=seed,
-        presolve=False,
-    )
+    # A request the searches proved impossible is worth a little time past
+    # the deadline to say which rule it breaks; one they could not settle
+    # gets the relaxation only while time is left.
+    left = deadline - time.monotonic()
+    relaxation = None
+    if not out_of_time or left >= MIN_RELAXATION_S:
+        relaxation = smallest_relaxation(
+            prepared,
+            max(MIN_RELAXATION_S, left),
+            free=groups[1],
+            fixed={s: w for s, w in weeks.items() if s not in groups[1]},
+            require=lambda pm: _require(pm, wish),
+            seed=seed,
+            presolve=False,
+        )
     conflicts = describe(recorded, relaxation) if relaxation else ()
     # When a search above ran out of time, only the smallest relaxation
     # proves that the request breaks a rule; without that proof, calling it
