@@ -6,6 +6,7 @@ Counting bears and Number puzzles around the Reading nook, in either order.
 """
 
 import re
+import time
 
 import pytest
 from django.urls import reverse
@@ -268,6 +269,16 @@ class TestOtherStudents:
 
 
 class TestOutOfTime:
+    def test_the_planner_thinks_for_what_is_left_of_the_second(self):
+        now = time.monotonic()
+        whole = conference.ANSWER_TARGET_S - conference.ANSWER_RESERVE_S
+        assert whole - 0.05 < conference.thinking_time(now) <= whole
+        # The clock runs from when the person asked, not from when the
+        # planner was reached.
+        late = conference.thinking_time(now - 0.2)
+        assert whole - 0.25 < late <= whole - 0.2
+        assert conference.thinking_time(now - 5.0) == conference.MIN_THINKING_S
+
     def test_a_request_the_planner_had_no_time_for_is_asked_again_in_one_tap(
         self, client, drafted, monkeypatch
     ):

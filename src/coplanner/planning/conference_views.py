@@ -8,6 +8,7 @@ back as an HTML fragment; a plain form post is redirected to the board.
 """
 
 import datetime
+import time
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -133,6 +134,7 @@ def start(request: HttpRequest, student_id: int) -> HttpResponse:
 @require_POST
 def ask(request: HttpRequest, student_id: int) -> HttpResponse:
     """Answer a request with the planner and show the answer on the board."""
+    asked_at = time.monotonic()
     student = _student(request, student_id)
     data = request.POST
     wish = _parse_ask(data)
@@ -144,6 +146,7 @@ def ask(request: HttpRequest, student_id: int) -> HttpResponse:
             wish,
             request.user,
             _number(data.get("version")),
+            asked_at=asked_at,
         )
     except ConferenceError as error:
         if _is_fragment(request):
