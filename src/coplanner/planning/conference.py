@@ -652,9 +652,12 @@ def _with_kept_wishes(problem: Problem, code: str, plan: Plan, ask: Ask) -> Prob
     """
     locks: dict[str, Lock] = {}
     avoids: dict[tuple[str, str], Avoid] = {}
-    applied = Request.objects.filter(
-        conference__plan=plan, outcome=RequestOutcome.APPLIED
-    ).order_by("created_at", "pk")
+    applied = list(
+        Request.objects.filter(
+            conference__plan=plan, outcome=RequestOutcome.APPLIED
+        ).order_by("created_at", "pk")
+    )
+    kept_slots = _slots_kept(applied)
     for earlier in applied:
         details = earlier.details or {}
         for block in _touched(earlier.kind, details):
@@ -668,7 +671,7 @@ def _with_kept_wishes(problem: Problem, code: str, plan: Plan, ask: Ask) -> Prob
         elif earlier.kind == RequestKind.LOCK:
             # "Keep this" without naming the activity: the one in the block
             # when it was asked, which the resulting version holds.
-            kept = _activity_in(earlier.resulting_version_id, block)
+            kept = kept_slots.get((earlier.resulting_version_id, block))
             if kept is not None:
                 locks[block] = Lock(block, *kept)
         elif earlier.kind == RequestKind.DROP and details.get("activity"):
@@ -693,13 +696,35 @@ def _with_kept_wishes(problem: Problem, code: str, plan: Plan, ask: Ask) -> Prob
     )
 
 
-def _activity_in(version_id: int | None, block: str) -> tuple[str, str | None] | None:
-    return (
-        Slot.objects.filter(version_id=version_id, block__code=block)
-        .values_list("activity__code", "variant__code")
+def _slots_kept(
+    requests: list[Request],
+) -> dict[tuple[int, str], tuple[str, str | None]]:
+    """Read, in one query, what each "keep this" request's version holds.
+
+    Keyed by version and block; the value is the activity and variant.
+    """
+    wanted = {
+        (request.resulting_version_id, str((request.details or {}).get("block") or ""))
+        for request in requests
+        if request.kind == RequestKind.LOCK
+        and not (request.details or {}).get("activity")
+        and request.resulting_version_id is not None
+    }
+    if not wanted:
+        return {}
+    rows = (
+        Slot.objects.filter(
+            version_id__in={version for version, _ in wanted},
+            block__code__in={block for _, block in wanted},
+        )
+        .values_list("version_id", "block__code", "activity__code", "variant__code")
         .order_by()
-        .first()
     )
+    return {
+        (version, block): (activity, variant)
+        for version, block, activity, variant in rows
+        if (version, block) in wanted
+    }
 
 
 def _must_do_refusal(
