@@ -512,9 +512,7 @@ def _resolve(plan: Plan, ask: Ask) -> Ask:
     if ask.alternative_of is None:
         return ask
     earlier = Request.objects.filter(
-        pk=ask.alternative_of,
-        conference__plan=plan,
-        outcome__in=[RequestOutcome.REFUSED, RequestOutcome.UNANSWERED],
+        pk=ask.alternative_of, conference__plan=plan, outcome=RequestOutcome.REFUSED
     ).first()
     alternatives = list(earlier.details.get("alternatives", [])) if earlier else []
     if ask.alternative is None or not 0 <= ask.alternative < len(alternatives):

@@ -75,8 +75,8 @@ def smallest_relaxation(
     `require` adds constraints that may not be given up (a request's).
     Return None when even giving up every rule that may be given up leaves
     no plan, or when time runs out first; `time_limit_s` counts building
-    the model too. `presolve` pays for a whole
-    class; with most students fixed (a request), the search is faster alone.
+    the model too. `presolve` pays for a whole class; with most students
+    fixed (a request), the search is faster alone.
     """
     began = time.monotonic()
     pm = build_model(

@@ -95,10 +95,10 @@ def merge_problems(
     classroom (its id followed by ``@`` and the classroom's label), since
     each class has its own seats there, as a class's draft counts them,
     unless its id is in ``shared_seats``: the whole school shares those
-    seats (a computer lab), so it stays one activity too. An activity of one classroom only (a teacher's own table) stays that
-    classroom's: the other classrooms' students avoid it. Students are put
-    together; their ids must not repeat. Raise `UnitError` naming what
-    differs.
+    seats (a computer lab), so it stays one activity too. An activity of
+    one classroom only (a teacher's own table) stays that classroom's: the
+    other classrooms' students avoid it. Students are put together; their
+    ids must not repeat. Raise `UnitError` naming what differs.
     """
     if not problems:
         raise UnitError("A planning unit needs at least one classroom.")
